@@ -1,0 +1,80 @@
+"""The public functions: the ops of ``chainrule.ops`` made to always return tensors.
+
+An op called on plain NumPy data computes plain NumPy (that is what lets derivative
+rules run at NumPy speed); the public version first turns array-likes into tensors, so
+``chainrule.sin([0.0, 1.0])`` is a tensor like ``chainrule.sin(x)``.
+"""
+from __future__ import annotations
+
+import functools
+
+from . import ops
+from .creation import asarray
+from .tensor import Tensor
+
+
+def _unary(op):
+    def public(x, *args, **kwargs):
+        return op(x if isinstance(x, Tensor) else asarray(x), *args, **kwargs)
+    return functools.update_wrapper(public, op)
+
+
+def _binary(op):
+    def public(x1, x2, *args, **kwargs):
+        if not isinstance(x1, Tensor) and not isinstance(x2, Tensor):
+            x1 = asarray(x1)
+        return op(x1, x2, *args, **kwargs)
+    return functools.update_wrapper(public, op)
+
+
+def _ternary(op):
+    def public(a, b, c, *args, **kwargs):
+        if not (isinstance(a, Tensor) or isinstance(b, Tensor) or isinstance(c, Tensor)):
+            a = asarray(a)
+        return op(a, b, c, *args, **kwargs)
+    return functools.update_wrapper(public, op)
+
+
+def _sequence(op):
+    def public(arrays, *args, **kwargs):
+        arrays = [a if isinstance(a, Tensor) else asarray(a) for a in arrays]
+        return op(arrays, *args, **kwargs)
+    return functools.update_wrapper(public, op)
+
+
+def _einsum(subscripts, *operands):
+    if not any(isinstance(o, Tensor) for o in operands):
+        operands = (asarray(operands[0]),) + operands[1:]
+    return ops.einsum(subscripts, *operands)
+
+
+_UNARY = """absolute abs negative sign floor ceil trunc round square reciprocal copy
+sqrt cbrt exp expm1 exp2 log log1p log2 log10 sin cos tan arcsin arccos arctan sinh cosh
+tanh arcsinh arccosh arctanh sigmoid relu logical_not isnan isinf isfinite
+sum mean prod max min amax amin argmax argmin var std cumsum cumprod logsumexp softmax
+log_softmax all any count_nonzero reshape ravel flatten transpose swapaxes moveaxis squeeze
+expand_dims broadcast_to sum_to flip roll repeat tile pad take astype atleast_1d atleast_2d
+split getitem norm inv det slogdet""".split()
+
+_BINARY = """add subtract multiply divide power maximum minimum arctan2 remainder mod
+floor_divide equal not_equal less less_equal greater greater_equal logical_and logical_or
+logical_xor matmul dot vdot inner outer tensordot solve""".split()
+
+_TERNARY = ["where", "clip"]
+_SEQUENCE = ["concatenate", "stack", "hstack", "vstack"]
+
+_exports = {}
+for _name in _UNARY:
+    _exports[_name] = _unary(getattr(ops, _name))
+for _name in _BINARY:
+    _exports[_name] = _binary(getattr(ops, _name))
+for _name in _TERNARY:
+    _exports[_name] = _ternary(getattr(ops, _name))
+for _name in _SEQUENCE:
+    _exports[_name] = _sequence(getattr(ops, _name))
+_exports["einsum"] = functools.update_wrapper(_einsum, ops.einsum)
+_exports["allclose"] = ops.allclose
+globals().update(_exports)
+
+true_divide = _exports["divide"]
+__all__ = sorted(_exports) + ["true_divide"]

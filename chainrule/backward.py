@@ -1,0 +1,384 @@
+"""The reverse sweep: ``Tensor.backward`` and ``autograd.grad``.
+
+One loop, no recursion: nodes are visited in decreasing creation order (a heap keyed by
+sequence number), so every node is processed once, after all the nodes that consume it,
+whatever the depth of the graph. Cotangents meeting at a node are summed in place when
+the sweep owns the buffer; buffers that may alias something else ("borrowed") are never
+written and are copied before a user sees them.
+"""
+from __future__ import annotations
+
+from heapq import heappop, heappush
+
+import numpy as np
+
+from .graph import FREED, Node, epoch, grad_state
+from .tensor import Tensor, wrap
+
+ndarray = np.ndarray
+
+
+def backward(tensor: Tensor, gradient=None, retain_graph: bool | None = None,
+             create_graph: bool = False) -> None:
+    """Accumulate d(tensor)/d(leaf) into the ``.grad`` of every leaf that requires grad."""
+    if not isinstance(tensor, Tensor):
+        raise TypeError(f"backward expects a Tensor, got {type(tensor).__name__}")
+    if not tensor._requires_grad:
+        raise RuntimeError(
+            "backward: this tensor does not require grad and has no grad_fn, so there is "
+            "nothing to differentiate. Mark an input with requires_grad=True (or "
+            "x.requires_grad_()) before computing it, and do not compute it under no_grad")
+    if retain_graph is None:
+        retain_graph = create_graph
+    g, borrowed = root_cotangent(tensor, gradient, create_graph, "backward")
+    sweep([tensor], [g], [borrowed], retain_graph, create_graph)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
+         create_graph: bool = False, allow_unused: bool = False) -> tuple:
+    """Gradients of ``outputs`` with respect to ``inputs``, without touching ``.grad``.
+
+    ``grad_outputs`` is the v of vᵀ·J for each output (required for non-scalar outputs).
+    With ``create_graph=True`` the result is itself differentiable (higher derivatives).
+    Returns a tuple with one gradient per input (None for unused inputs when
+    ``allow_unused=True``).
+    """
+    outputs = _as_tensor_sequence(outputs, "outputs")
+    single = isinstance(inputs, Tensor)
+    inputs = _as_tensor_sequence(inputs, "inputs")
+    if grad_outputs is None or isinstance(grad_outputs, Tensor):
+        grad_outputs = [grad_outputs] * len(outputs) if grad_outputs is None else [grad_outputs]
+    else:
+        grad_outputs = list(grad_outputs)
+    if len(grad_outputs) != len(outputs):
+        raise ValueError(
+            f"grad: got {len(grad_outputs)} grad_outputs for {len(outputs)} outputs; give one "
+            "per output (None for scalar outputs)")
+    for i, x in enumerate(inputs):
+        if not x._requires_grad:
+            raise RuntimeError(
+                f"grad: input {i} (shape {x.shape}) does not require grad, so no gradient can "
+                "flow to it; create it with requires_grad=True")
+    if retain_graph is None:
+        retain_graph = create_graph
+    roots, cotangents, borrowed = [], [], []
+    for i, (y, v) in enumerate(zip(outputs, grad_outputs)):
+        if not y._requires_grad:
+            raise RuntimeError(
+                f"grad: output {i} (shape {y.shape}) does not require grad and has no grad_fn; "
+                "it does not depend on any input that requires grad")
+        g, b = root_cotangent(y, v, create_graph, "grad", f"grad_outputs[{i}]")
+        roots.append(y)
+        cotangents.append(g)
+        borrowed.append(b)
+    results = sweep(roots, cotangents, borrowed, retain_graph, create_graph, inputs)
+    for i, r in enumerate(results):
+        if r is None and not allow_unused:
+            raise RuntimeError(
+                f"grad: input {i} (shape {inputs[i].shape}) was not used to compute the outputs; "
+                "pass allow_unused=True to get None for it")
+    return results[0:1] if single else tuple(results)
+
+
+def _as_tensor_sequence(value, what: str) -> list:
+    if isinstance(value, Tensor):
+        return [value]
+    try:
+        items = list(value)
+    except TypeError:
+        raise TypeError(f"grad: {what} must be a Tensor or a sequence of Tensors, "
+                        f"got {type(value).__name__}") from None
+    for i, item in enumerate(items):
+        if not isinstance(item, Tensor):
+            raise TypeError(f"grad: {what}[{i}] must be a Tensor, got {type(item).__name__}")
+    return items
+
+
+def root_cotangent(y: Tensor, gradient, create_graph: bool, caller: str,
+                   argname: str = "gradient"):
+    """The starting cotangent for ``y`` and whether the sweep may write into it."""
+    if gradient is None:
+        if y._data.size != 1:
+            raise RuntimeError(
+                f"{caller}: the output has shape {y.shape}, and a gradient can only be created "
+                f"implicitly for a single value. Use y.sum().backward() for the gradient of "
+                f"the sum, y.backward(gradient=v) for vᵀ·J (e.g. v = chainrule.ones_like(y)), "
+                f"or chainrule.jacrev for the whole Jacobian")
+        g = np.ones(y.shape, y.dtype)
+        return (wrap(g, y.__class__) if create_graph else g), False
+    if isinstance(gradient, Tensor):
+        array = gradient._data
+    else:
+        try:
+            array = np.asarray(gradient)
+        except Exception:
+            array = None
+        if array is None or array.dtype.kind not in "biufc":
+            raise TypeError(
+                f"{caller}: {argname} must be a Tensor or an array of numbers, got "
+                f"{type(gradient).__name__}")
+    if array.shape != y.shape:
+        raise RuntimeError(
+            f"{caller}: {argname} has shape {array.shape} but the output has shape {y.shape}; "
+            "they must match (the gradient is the v in vᵀ·J, one entry per output element)")
+    if array.dtype != y.dtype:
+        array = array.astype(y.dtype)
+        gradient = None
+    if create_graph:
+        if isinstance(gradient, Tensor):
+            return gradient, True
+        return wrap(array, y.__class__), True
+    return array, True
+
+
+def sweep(roots, cotangents, borrowed_roots, retain_graph, create_graph, targets=None):
+    """Run the reverse sweep from ``roots``.
+
+    Without ``targets`` the leaves' ``.grad`` are updated; with ``targets`` (tensors) their
+    gradients are returned as a list and no ``.grad`` is touched.
+    """
+    grads = {}          # Node -> cotangent still to be propagated
+    leaf_grads = {}     # leaf Tensor -> summed cotangent
+    borrowed = set()    # keys whose pending cotangent must not be written in place
+    heap = []
+    target_leaves = capture = None
+    if targets is not None:
+        target_leaves = {t for t in targets if t._node is None}
+        capture = {}
+        for t in targets:
+            if t._node is not None:
+                capture[t._node] = None
+
+    prev_mode = grad_state.enabled
+    grad_state.enabled = create_graph
+    try:
+        for root, g, b in zip(roots, cotangents, borrowed_roots):
+            key = root._node if root._node is not None else root
+            _add(key, g, b, grads, leaf_grads, borrowed, heap, create_graph)
+
+        while heap:
+            node = heappop(heap)[1]
+            g = grads.pop(node)
+            if node.hooks is not None:
+                g, changed = _run_hooks(node.hooks, g, create_graph)
+                if changed:
+                    borrowed.add(node)
+            if capture is not None and node in capture:
+                capture[node] = _copy_if(g, node in borrowed, create_graph)
+            raw = node.raw
+            if raw is FREED:
+                raise freed_error(node)
+            if node.epoch != epoch[0]:
+                check_versions(node)
+            prim = node.prim
+            ans = node.ans
+            if create_graph:
+                args = node.inputs if node.inputs is not None else raw
+                if ans is not None:
+                    ans = _rewrap(ans, node)
+            else:
+                args = raw
+            vjps = prim.vjps
+            aliases = prim.aliases
+            i = -1
+            for parent in node.parents:
+                i += 1
+                if parent is None:
+                    continue
+                leaf = parent.__class__ is not Node
+                if leaf and target_leaves is not None and parent not in target_leaves:
+                    continue
+                try:
+                    gi = vjps[i](g, ans, *args)
+                except Exception as exc:
+                    raise _rule_error(prim, i, exc) from exc
+                if gi is None:
+                    continue
+                shape = parent.shape
+                if gi.shape != shape:
+                    gi = reduce_to_shape(gi, shape, prim, i)
+                if leaf:
+                    prev = leaf_grads.get(parent)
+                    if prev is None:
+                        leaf_grads[parent] = gi
+                        if aliases:
+                            borrowed.add(parent)
+                    else:
+                        leaf_grads[parent] = _sum(prev, gi, parent, borrowed, create_graph)
+                else:
+                    prev = grads.get(parent)
+                    if prev is None:
+                        grads[parent] = gi
+                        heappush(heap, (-parent.seq, parent))
+                        if aliases:
+                            borrowed.add(parent)
+                    else:
+                        grads[parent] = _sum(prev, gi, parent, borrowed, create_graph)
+            if not retain_graph and (node.inputs is not None or ans is not None):
+                node.raw = FREED
+                node.inputs = None
+                node.ans = None
+        if targets is None:
+            _deliver(leaf_grads, borrowed, create_graph)
+            return None
+        return _results(targets, leaf_grads, capture, borrowed, create_graph)
+    finally:
+        grad_state.enabled = prev_mode
+
+
+def _add(key, g, is_borrowed, grads, leaf_grads, borrowed, heap, create_graph):
+    store = grads if key.__class__ is Node else leaf_grads
+    prev = store.get(key)
+    if prev is None:
+        store[key] = g
+        if key.__class__ is Node:
+            heappush(heap, (-key.seq, key))
+        if is_borrowed:
+            borrowed.add(key)
+    else:
+        store[key] = _sum(prev, g, key, borrowed, create_graph)
+
+
+def _sum(prev, g, key, borrowed, create_graph):
+    """prev + g, in place when the sweep owns ``prev``."""
+    if (create_graph or key in borrowed or type(prev) is not ndarray
+            or prev.shape != np.shape(g) or not prev.flags.writeable):
+        borrowed.discard(key)
+        return prev + g
+    np.add(prev, g, out=prev, casting="unsafe")
+    return prev
+
+
+def _copy_if(g, is_borrowed, create_graph):
+    if create_graph:
+        return g
+    if is_borrowed or type(g) is not ndarray:
+        return np.array(g, copy=True)
+    return g
+
+
+def _run_hooks(hooks, g, create_graph):
+    changed = False
+    for hook in list(hooks):
+        value = hook(g if create_graph else wrap(np.asarray(g)))
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(
+                    f"a gradient hook must return a Tensor or None, got {type(value).__name__}")
+            if value.shape != np.shape(g):
+                raise RuntimeError(
+                    f"a gradient hook returned shape {value.shape} for a gradient of shape "
+                    f"{np.shape(g)}; it must keep the shape")
+            g = value if create_graph else value._data
+            changed = True
+    return g, changed
+
+
+def _rewrap(ans, node):
+    out = object.__new__(Tensor)
+    out._data = ans
+    out._node = node
+    out._requires_grad = True
+    out._grad = None
+    out._version = node.out_version
+    out._extra = None
+    return out
+
+
+def _deliver(leaf_grads, borrowed, create_graph):
+    """Store each leaf's summed cotangent in its ``.grad`` (add, write or null)."""
+    for leaf, g in leaf_grads.items():
+        extra = leaf._extra
+        mode = "add"
+        if extra is not None:
+            hooks = extra.get("hooks")
+            if hooks:
+                g, changed = _run_hooks(hooks, g, create_graph)
+                if changed:
+                    borrowed.add(leaf)
+            mode = extra.get("accum", "add")
+        if mode == "null":
+            continue
+        dtype = leaf._data.dtype
+        current = leaf._grad
+        if create_graph:
+            if g.dtype != dtype:
+                g = g.astype(dtype)
+            elif leaf in borrowed or g._node is None:
+                g = g.copy()
+            leaf._grad = g if current is None or mode == "write" else current + g
+            continue
+        if g.dtype != dtype:
+            g = g.astype(dtype)
+        elif leaf in borrowed or type(g) is not ndarray or not g.flags.writeable:
+            g = np.array(g, copy=True)
+        if current is None or mode == "write":
+            leaf._grad = wrap(g, leaf.__class__)
+        elif (current._node is None and not current._requires_grad
+              and current._data.shape == g.shape and current._data.flags.writeable):
+            np.add(current._data, g, out=current._data)
+        else:
+            leaf._grad = wrap(current._data + g, leaf.__class__)
+
+
+def _results(targets, leaf_grads, capture, borrowed, create_graph):
+    results = []
+    for t in targets:
+        if t._node is None:
+            g = leaf_grads.get(t)
+            if g is not None:
+                g = _copy_if(g, t in borrowed, create_graph)
+        else:
+            g = capture.get(t._node)
+        if g is not None:
+            if g.dtype != t._data.dtype:
+                g = g.astype(t._data.dtype)
+            if not create_graph:
+                g = wrap(g, t.__class__)
+        results.append(g)
+    return results
+
+
+def reduce_to_shape(g, shape, prim, index):
+    """Sum a broadcast cotangent back to its input's shape (or blame the rule)."""
+    from .ops.shape import sum_to
+    gshape = np.shape(g)
+    ndiff = len(gshape) - len(shape)
+    ok = ndiff >= 0 and all(s == 1 or s == gs for s, gs in zip(shape, gshape[ndiff:]))
+    if not ok:
+        raise RuntimeError(
+            f"the VJP rule of {prim.name} returned a cotangent of shape {gshape} for its "
+            f"input {index} of shape {shape}; this is a bug in that rule")
+    return sum_to(g, shape)
+
+
+def check_versions(node: Node) -> None:
+    """Raise if a value this node saved was modified in place after it was saved."""
+    inputs = node.inputs
+    if inputs is not None:
+        for i, t in enumerate(inputs):
+            if isinstance(t, Tensor) and t._version is not None and t._version[0] > node.epoch:
+                raise RuntimeError(
+                    f"{node.prim.name}: input {i} (shape {t.shape}, {t.dtype}), saved for the "
+                    "backward pass, was modified by an in-place operation after it was saved, "
+                    "so its gradient would be wrong. Use an out-of-place operation instead "
+                    "(y = y + 1 rather than y += 1), or .copy() the value before changing it")
+    counter = node.out_version
+    if counter is not None and counter[0] > node.epoch:
+        raise RuntimeError(
+            f"{node.prim.name}: its output (shape {node.shape}), saved for the backward pass, "
+            "was modified by an in-place operation afterwards, so the gradient would be wrong. "
+            "Use an out-of-place operation instead, or .copy() the output before changing it")
+
+
+def freed_error(node: Node) -> RuntimeError:
+    return RuntimeError(
+        f"trying to backward through the graph a second time: the values saved by "
+        f"{node.prim.name} were freed by the first backward. Pass retain_graph=True to the "
+        "first backward (or autograd.grad) to keep them, or recompute the output")
+
+
+def _rule_error(prim, index, exc) -> RuntimeError:
+    return RuntimeError(
+        f"the backward (VJP) of {prim.name} for input {index} failed: "
+        f"{type(exc).__name__}: {exc}")

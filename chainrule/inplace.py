@@ -1,0 +1,123 @@
+"""In-place operations: ``+=``, ``x[i] = v``, ``add_``, ``zero_``, ``copy_``...
+
+Outside recording (no_grad, or nothing involved requires grad) they are NumPy's in-place
+operations. While recording, the new value becomes the tensor's value and its history:
+the tensor's node is replaced by the node of the out-of-place operation, computed from a
+snapshot of the old value. Either way the version counter moves, so a backward that
+needs the old value raises instead of using the new one.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import ops
+from .graph import bump_version, grad_state
+from .tensor import Tensor, wrap
+
+
+def _version_counter(x: Tensor) -> list:
+    if x._version is None:
+        x._version = [0, False]
+    return x._version
+
+
+def _check_recordable(x: Tensor, what: str) -> None:
+    if x._node is None and x._requires_grad:
+        raise RuntimeError(
+            f"{what}: a leaf tensor that requires grad cannot be modified in place while "
+            "operations are recorded (its gradient would refer to a value that no longer "
+            "exists). For a parameter update, do it under `with chainrule.no_grad():` "
+            "(w -= lr * w.grad); otherwise use an out-of-place operation (w = w - ...)")
+    if x._version is not None and x._version[1]:
+        raise RuntimeError(
+            f"{what}: this tensor shares memory with another tensor (a view: a slice, "
+            "reshape, transpose...) and one of them is part of a recorded computation; "
+            "changing it in place would leave the other one's gradient wrong. Use an "
+            "out-of-place operation, or .copy() the tensor before changing it")
+
+
+def _snapshot(x: Tensor) -> Tensor:
+    """The current value and history of x, in memory of its own."""
+    old = wrap(x._data.copy(), x.__class__)
+    old._node = x._node
+    old._requires_grad = x._requires_grad
+    return old
+
+
+def _recording(x: Tensor, other) -> bool:
+    return grad_state.enabled and (
+        x._requires_grad or (isinstance(other, Tensor) and other._requires_grad))
+
+
+def _commit(x: Tensor, result: Tensor, what: str) -> Tensor:
+    """Write ``result`` into x's memory and make its history x's history."""
+    try:
+        np.copyto(x._data, result._data, casting="same_kind")
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"{what}: cannot store a result of dtype {result.dtype} and shape "
+                        f"{result.shape} in a tensor of dtype {x.dtype} and shape "
+                        f"{x.shape}: {exc}") from None
+    x._node = result._node
+    x._requires_grad = result._requires_grad
+    bump_version(_version_counter(x))
+    return x
+
+
+def apply_inplace(x: Tensor, op, ufunc, other, what: str) -> Tensor:
+    """x ``op``= other, recorded when needed."""
+    if _recording(x, other):
+        _check_recordable(x, what)
+        old = _snapshot(x)
+        return _commit(x, op(old, old if other is x else other), what)
+    value = other._data if isinstance(other, Tensor) else other
+    try:
+        ufunc(x._data, value, out=x._data, casting="same_kind")
+    except (TypeError, ValueError, np.exceptions.UFuncTypeError) as exc:
+        raise type(exc)(f"{what}: cannot update a tensor of dtype {x.dtype} and shape "
+                        f"{x.shape} in place with {np.shape(value)}: {exc}") from None
+    bump_version(_version_counter(x))
+    return x
+
+
+def setitem(x: Tensor, index, value) -> None:
+    """x[index] = value."""
+    index = ops.normalize_index(index)
+    if _recording(x, value):
+        _check_recordable(x, "x[index] = value")
+        old = _snapshot(x)
+        if value is x:
+            value = old
+        _commit(x, ops.index_put(old, value, index), "x[index] = value")
+        return
+    data = value._data if isinstance(value, Tensor) else value
+    try:
+        x._data[index] = data
+    except (ValueError, TypeError, IndexError) as exc:
+        raise type(exc)(f"x[index] = value: cannot assign a value of shape {np.shape(data)} "
+                        f"to index {index!r} of a tensor of shape {x.shape}: {exc}") from None
+    bump_version(_version_counter(x))
+
+
+def fill_(x: Tensor, value) -> Tensor:
+    """Set every element to ``value``."""
+    if isinstance(value, Tensor) and value._requires_grad and grad_state.enabled:
+        setitem(x, Ellipsis, value)
+        return x
+    if grad_state.enabled and x._requires_grad:
+        _check_recordable(x, "fill_")
+        x._node = None  # a constant now: nothing flows back through it
+        x._requires_grad = False
+    x._data[...] = value._data if isinstance(value, Tensor) else value
+    bump_version(_version_counter(x))
+    return x
+
+
+def zero_(x: Tensor) -> Tensor:
+    """Set every element to zero (e.g. ``x.grad.zero_()``)."""
+    return fill_(x, 0)
+
+
+def copy_(x: Tensor, src) -> Tensor:
+    """Copy the values of ``src`` (broadcast to x's shape) into x."""
+    setitem(x, Ellipsis, src)
+    return x

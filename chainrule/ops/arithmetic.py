@@ -1,0 +1,203 @@
+"""Arithmetic: the binary operators, selection (maximum, minimum, where, clip) and rounding.
+
+Each entry reads: name, NumPy forward, then one VJP rule per input,
+``rule(g, ans, *inputs)``. Rules are written in these same ops, so they differentiate
+again. Kink conventions are stated where a function has one.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..primitive import primitive
+from ..tensor import Tensor
+
+
+def _is_zero_free_constant(y) -> bool:
+    """True when y is a constant (not recorded) exponent with no zeros: no guard needed."""
+    if isinstance(y, Tensor):
+        return False
+    return not np.any(np.asarray(y) == 0)
+
+
+def _where0(mask, g):
+    """g where mask holds, zero elsewhere (in g's dtype)."""
+    return where(mask, g, 0)
+
+
+# ---------------------------------------------------------------- the four operations
+
+add = primitive("add", np.add, (
+    lambda g, ans, x, y: g,
+    lambda g, ans, x, y: g,
+), nin=2, save="none", aliases=True)
+
+subtract = primitive("subtract", np.subtract, (
+    lambda g, ans, x, y: g,
+    lambda g, ans, x, y: -g,
+), nin=2, save="none", aliases=True, backward_name="SubBackward")
+
+multiply = primitive("multiply", np.multiply, (
+    lambda g, ans, x, y: g * y,
+    lambda g, ans, x, y: g * x,
+), nin=2, backward_name="MulBackward")
+
+divide = primitive("divide", np.true_divide, (
+    lambda g, ans, x, y: g / y,
+    lambda g, ans, x, y: -g * x / (y * y),
+), nin=2, backward_name="DivBackward")
+
+negative = primitive("negative", np.negative, (
+    lambda g, ans, x: -g,
+), save="none", backward_name="NegBackward")
+
+
+def _power_base(g, ans, x, y):
+    if _is_zero_free_constant(y):
+        return g * (y * power(x, y - 1))
+    # x**0 is constant: its derivative is 0 even at x = 0, where y * x**(y-1) is 0 * inf.
+    return where(y == 0, 0, g * (y * power(x, y - 1)))
+
+
+def _power_exponent(g, ans, x, y):
+    # d/dy x**y = x**y log x; at x = 0 (and y > 0) the value is 0, so is the derivative.
+    return g * ans * log(where(x == 0, 1, x))
+
+
+power = primitive("power", np.power, (_power_base, _power_exponent),
+                  nin=2, save="both", backward_name="PowBackward")
+power.__doc__ = """x ** y. Derivative in x: y·x**(y-1) (0 where y == 0); in y: x**y·log x
+(0 where x == 0)."""
+
+
+def reciprocal(x):
+    """1 / x."""
+    return divide(1.0, x)
+
+
+def square(x):
+    """x * x."""
+    return multiply(x, x)
+
+
+copy = primitive("copy", np.copy, (lambda g, ans, x: g,), save="none", aliases=True,
+                 backward_name="CloneBackward")
+
+
+# ---------------------------------------------------------------- selection
+
+def _maximum_rule(pick):
+    # Ties split the gradient evenly between the two inputs (the convention of JAX and
+    # PyTorch), so maximum(x, x) has derivative 1, as x does.
+    def rule(g, ans, x, y):
+        if pick == 0:
+            wins, ties = x > y, x == y
+        else:
+            wins, ties = y > x, x == y
+        return where(wins, g, where(ties, g * 0.5, 0))
+    return rule
+
+
+def _minimum_rule(pick):
+    def rule(g, ans, x, y):
+        if pick == 0:
+            wins, ties = x < y, x == y
+        else:
+            wins, ties = y < x, x == y
+        return where(wins, g, where(ties, g * 0.5, 0))
+    return rule
+
+
+maximum = primitive("maximum", np.maximum, (_maximum_rule(0), _maximum_rule(1)), nin=2)
+maximum.__doc__ = "Elementwise maximum. At ties each input gets half the gradient."
+minimum = primitive("minimum", np.minimum, (_minimum_rule(0), _minimum_rule(1)), nin=2)
+minimum.__doc__ = "Elementwise minimum. At ties each input gets half the gradient."
+
+
+def _where_impl(condition, x, y):
+    return np.where(condition, x, y)
+
+
+where = primitive("where", _where_impl, (
+    None,
+    lambda g, ans, c, x, y: where(c, g, 0),
+    lambda g, ans, c, x, y: where(c, 0, g),
+), nin=3)
+where.__doc__ = "x where condition holds, else y. The condition is not differentiated."
+
+
+def _clip_impl(x, lo, hi):
+    return np.clip(x, lo, hi)
+
+
+def _clip_x(g, ans, x, lo, hi):
+    # Inside [lo, hi], boundaries included, the gradient passes (PyTorch's convention).
+    if lo is None:
+        return where(x <= hi, g, 0)
+    if hi is None:
+        return where(x >= lo, g, 0)
+    return where(logical_and(x >= lo, x <= hi), g, 0)
+
+
+clip = primitive("clip", _clip_impl, (
+    _clip_x,
+    lambda g, ans, x, lo, hi: where(x < lo, g, 0),
+    lambda g, ans, x, lo, hi: where(x > hi, g, 0),
+), nin=3, backward_name="ClampBackward")
+clip.__doc__ = """Limit x to [lo, hi] (either may be None). The gradient passes where
+lo <= x <= hi, boundaries included, and goes to the bound where x lies outside."""
+
+
+def _abs_rule(g, ans, x):
+    return g * sign(x)
+
+
+absolute = primitive("absolute", np.absolute, (_abs_rule,), backward_name="AbsBackward")
+absolute.__doc__ = "|x|. Its derivative is sign(x), taken as 0 at x = 0."
+
+# ---------------------------------------------------------------- not differentiable
+# Piecewise constant: their derivative is zero wherever it exists, so their outputs do
+# not require grad and gradients do not flow through them.
+
+sign = primitive("sign", np.sign, None)
+floor = primitive("floor", np.floor, None)
+ceil = primitive("ceil", np.ceil, None)
+trunc = primitive("trunc", np.trunc, None)
+
+
+def _round_impl(x, decimals):
+    return np.round(x, decimals)
+
+
+round_ = primitive("round", _round_impl, None, nin=1)
+
+
+def round(x, decimals: int = 0):  # noqa: A001 - NumPy's name
+    """Round to ``decimals`` places (halves to even). Not differentiable."""
+    return round_(x, decimals)
+
+
+def _logical(name, impl, nin=2):
+    return primitive(name, impl, None, nin=nin)
+
+
+logical_and = _logical("logical_and", np.logical_and)
+logical_or = _logical("logical_or", np.logical_or)
+logical_xor = _logical("logical_xor", np.logical_xor)
+logical_not = _logical("logical_not", np.logical_not, nin=1)
+
+from .elementwise import log  # noqa: E402  (rules look these up when they run)
+
+
+def _remainder_divisor(g, ans, x, y):
+    return g * -floor_divide(x, y)
+
+
+remainder = primitive("remainder", np.remainder, (
+    lambda g, ans, x, y: g,
+    _remainder_divisor,
+), nin=2, aliases=True)
+remainder.__doc__ = """x mod y with the sign of y (NumPy's remainder, Python's %).
+Derivative 1 in x and -floor(x / y) in y, away from the jumps."""
+mod = remainder
+
+from .compare import floor_divide  # noqa: E402

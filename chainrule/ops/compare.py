@@ -1,0 +1,64 @@
+"""Comparisons and tests: not differentiable, they return boolean tensors."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..primitive import primitive
+
+
+def _nondiff(name, impl, nin):
+    op = primitive(name, impl, None, nin=nin)
+    op.__doc__ = f"Elementwise {name} (not differentiable; returns booleans)."
+    return op
+
+
+equal = _nondiff("equal", np.equal, 2)
+not_equal = _nondiff("not_equal", np.not_equal, 2)
+less = _nondiff("less", np.less, 2)
+less_equal = _nondiff("less_equal", np.less_equal, 2)
+greater = _nondiff("greater", np.greater, 2)
+greater_equal = _nondiff("greater_equal", np.greater_equal, 2)
+isnan = _nondiff("isnan", np.isnan, 1)
+isinf = _nondiff("isinf", np.isinf, 1)
+isfinite = _nondiff("isfinite", np.isfinite, 1)
+
+
+def _all_impl(x, axis, keepdims):
+    return np.all(x, axis=axis, keepdims=keepdims)
+
+
+def _any_impl(x, axis, keepdims):
+    return np.any(x, axis=axis, keepdims=keepdims)
+
+
+all_p = primitive("all", _all_impl, None)
+any_p = primitive("any", _any_impl, None)
+
+
+def all(x, axis=None, keepdims: bool = False):  # noqa: A001 - NumPy's name
+    """True where every element along ``axis`` is true."""
+    return all_p(x, axis, keepdims)
+
+
+def any(x, axis=None, keepdims: bool = False):  # noqa: A001 - NumPy's name
+    """True where some element along ``axis`` is true."""
+    return any_p(x, axis, keepdims)
+
+
+def _count_nonzero_impl(x, axis, keepdims):
+    return np.asarray(np.count_nonzero(x, axis=axis, keepdims=keepdims))
+
+
+count_nonzero_p = primitive("count_nonzero", _count_nonzero_impl, None)
+
+
+def count_nonzero(x, axis=None, keepdims: bool = False):
+    return count_nonzero_p(x, axis, keepdims)
+
+
+def allclose(a, b, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
+    """Whether a and b are equal within tolerance (a Python bool)."""
+    return bool(np.allclose(np.asarray(a), np.asarray(b), rtol, atol, equal_nan))
+
+
+floor_divide = _nondiff("floor_divide", np.floor_divide, 2)

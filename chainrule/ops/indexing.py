@@ -1,0 +1,130 @@
+"""Indexing: x[index], its transpose (scatter-add), take, and recorded assignment.
+
+Basic indices (ints, slices, ``None``, ``...``) give views; integer arrays and boolean
+masks give copies. The backward of indexing adds the cotangent into zeros at the indexed
+places, so an index repeated k times receives k contributions.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..primitive import primitive
+from ..tensor import Tensor
+
+_BASIC = (int, np.integer, slice, type(None), type(Ellipsis))
+
+
+def normalize_index(index):
+    """Tensors in an index become arrays, lists become integer or boolean arrays."""
+    if isinstance(index, tuple):
+        return tuple(_index_item(i) for i in index)
+    return _index_item(index)
+
+
+def _index_item(item):
+    if isinstance(item, Tensor):
+        item = item._data
+    elif isinstance(item, list):
+        item = np.asarray([i._data if isinstance(i, Tensor) else i for i in item])
+    if isinstance(item, np.ndarray):
+        if item.dtype.kind not in "iub":
+            raise IndexError(
+                f"tensors used as indices must be integer or boolean, got {item.dtype}")
+        if item.ndim == 0 and item.dtype.kind in "iu":
+            return int(item)
+    elif not isinstance(item, _BASIC):
+        raise IndexError(
+            f"only integers, slices, None, ..., integer arrays and boolean masks are valid "
+            f"indices, got {type(item).__name__}")
+    return item
+
+
+def is_basic(index) -> bool:
+    if isinstance(index, tuple):
+        return all(isinstance(i, _BASIC) for i in index)
+    return isinstance(index, _BASIC)
+
+
+def _getitem_impl(x, index, in_shape):
+    return x[index]
+
+
+def _scatter_impl(g, index, shape):
+    out = np.zeros(shape, dtype=g.dtype)
+    if is_basic(index):
+        out[index] = g
+    else:
+        np.add.at(out, index, g)
+    return out
+
+
+getitem_basic = primitive("getitem", _getitem_impl, (
+    lambda g, ans, x, index, in_shape: scatter_add(g, index, in_shape),
+), save="none", view=True, backward_name="SliceBackward")
+
+getitem_advanced = primitive("getitem", _getitem_impl, (
+    lambda g, ans, x, index, in_shape: scatter_add(g, index, in_shape),
+), save="none", backward_name="IndexBackward")
+
+scatter_add = primitive("scatter_add", _scatter_impl, (
+    lambda g, ans, c, index, shape: getitem(g, index),
+), save="none", aliases=True, backward_name="IndexAddBackward")
+scatter_add.__doc__ = "zeros(shape) with c added at index (repeated indices accumulate)."
+
+
+def getitem(x, index):
+    """x[index] for NumPy indices; differentiable (repeated indices accumulate)."""
+    index = normalize_index(index)
+    shape = np.shape(x)
+    try:
+        if is_basic(index):
+            return getitem_basic(x, index, shape)
+        return getitem_advanced(x, index, shape)
+    except IndexError as exc:
+        raise IndexError(f"index {index!r} is invalid for a tensor of shape {shape}: {exc}") \
+            from None
+
+
+def take(x, indices, axis=None):
+    """Elements of x at ``indices`` along ``axis`` (of the flattened x when None)."""
+    from .shape import normalize_axis, ravel
+    indices = np.asarray(indices._data if isinstance(indices, Tensor) else indices)
+    if axis is None:
+        return getitem(ravel(x), indices)
+    axis = normalize_axis(axis, np.ndim(x), "take")
+    return getitem(x, (slice(None),) * axis + (indices,))
+
+
+# ---------------------------------------------------------------- recorded assignment
+
+
+def _put_impl(x, v, index):
+    out = np.array(x, copy=True)
+    out[index] = v
+    return out
+
+
+def _written_mask(shape, index):
+    """True where ``out[index] = v`` overwrote the original value."""
+    mask = np.zeros(shape, dtype=bool)
+    mask[index] = True
+    return mask
+
+
+def _winners(shape, index):
+    """For each element of x[index]: True if no later element of the index wrote the same
+    place (with repeated indices, only the last write survives an assignment)."""
+    ids = np.full(shape, -1, dtype=np.int64)
+    count = np.empty(shape)[index].shape
+    order = np.arange(int(np.prod(count))).reshape(count)
+    ids[index] = order
+    return ids[index] == order
+
+
+index_put = primitive("index_put", _put_impl, (
+    lambda g, ans, x, v, index: where(_written_mask(np.shape(g), index), 0, g),
+    lambda g, ans, x, v, index: where(_winners(np.shape(g), index), getitem(g, index), 0),
+), nin=2, save="none", backward_name="CopySlices")
+index_put.__doc__ = "A copy of x with v written at index (the recorded form of x[index] = v)."
+
+from .arithmetic import where  # noqa: E402

@@ -1,0 +1,382 @@
+"""Products and linear algebra: matmul, einsum, dot, tensordot, inner, outer, vdot,
+linalg.norm, inv, det, slogdet, solve.
+
+Batched (stacked) matrices follow NumPy: the last two axes are the matrix, the others
+broadcast; the engine sums broadcast cotangents back to each input's shape.
+"""
+from __future__ import annotations
+
+import builtins
+import math
+import string
+
+import numpy as np
+
+from ..primitive import EachInput, primitive
+from ..tensor import Tensor
+from .shape import (broadcast_to, expand_dims, normalize_axes, ravel, reshape, shape_of,
+                    squeeze, swapaxes, transpose, unreduce)
+
+
+def _mT(x):
+    return swapaxes(x, -1, -2)
+
+
+# ---------------------------------------------------------------- matmul
+
+
+def _matmul_x(g, ans, x, y):
+    xn, yn = np.ndim(x), np.ndim(y)
+    if yn == 1:
+        return g * y if xn == 1 else expand_dims(g, -1) * y
+    if xn == 1:
+        return squeeze(matmul(y, expand_dims(g, -1)), -1)
+    return matmul(g, _mT(y))
+
+
+def _matmul_y(g, ans, x, y):
+    xn, yn = np.ndim(x), np.ndim(y)
+    if xn == 1:
+        return g * x if yn == 1 else expand_dims(x, -1) * expand_dims(g, -2)
+    if yn == 1:
+        return squeeze(matmul(_mT(x), expand_dims(g, -1)), -1)
+    return matmul(_mT(x), g)
+
+
+def _matmul_impl(x, y):
+    if np.ndim(x) == 0 or np.ndim(y) == 0:
+        raise ValueError("matmul: 0-d operands are not allowed; use multiply (*) instead")
+    return np.matmul(x, y)
+
+
+matmul = primitive("matmul", _matmul_impl, (_matmul_x, _matmul_y), nin=2,
+                   backward_name="MmBackward")
+matmul.__doc__ = """Matrix product with NumPy's rules: 1-D operands are vectors, more than
+two dimensions are stacks of matrices that broadcast."""
+
+
+def dot(a, b):
+    """NumPy's dot: products of scalars, inner product of vectors, matrix product, and for
+    N-d arrays the sum over the last axis of a and the second-to-last of b."""
+    an, bn = np.ndim(a), np.ndim(b)
+    if an == 0 or bn == 0:
+        return a * b
+    if bn <= 2 or an == 1:
+        return matmul(a, b)
+    return tensordot(a, b, axes=([-1], [-2]))
+
+
+def vdot(a, b):
+    """Sum of the elementwise product of the flattened a and b (real values)."""
+    return matmul(ravel(a), ravel(b))
+
+
+def inner(a, b):
+    """Sum product over the last axes of a and b."""
+    if np.ndim(a) == 0 or np.ndim(b) == 0:
+        return a * b
+    return tensordot(a, b, axes=([-1], [-1]))
+
+
+def outer(a, b):
+    """outer(a, b)[i, j] = a.ravel()[i] * b.ravel()[j]."""
+    return reshape(a, (-1, 1)) * reshape(b, (1, -1))
+
+
+def tensordot(a, b, axes=2):
+    """Sum products over the given axes of a and b (NumPy's tensordot)."""
+    an, bn = np.ndim(a), np.ndim(b)
+    if isinstance(axes, int | np.integer):
+        axes_a = list(range(an - int(axes), an))
+        axes_b = list(range(int(axes)))
+    else:
+        axes_a, axes_b = axes
+        axes_a = [axes_a] if isinstance(axes_a, int | np.integer) else list(axes_a)
+        axes_b = [axes_b] if isinstance(axes_b, int | np.integer) else list(axes_b)
+    axes_a = [ax % an for ax in axes_a]
+    axes_b = [ax % bn for ax in axes_b]
+    sa, sb = shape_of(a), shape_of(b)
+    if len(axes_a) != len(axes_b) or any(sa[i] != sb[j] for i, j in zip(axes_a, axes_b)):
+        raise ValueError(f"tensordot: shape mismatch for sum over axes {axes_a} of {sa} and "
+                         f"{axes_b} of {sb}")
+    free_a = [i for i in range(an) if i not in axes_a]
+    free_b = [i for i in range(bn) if i not in axes_b]
+    k = int(np.prod([sa[i] for i in axes_a]))
+    am = reshape(transpose(a, free_a + axes_a), (-1, k))
+    bm = reshape(transpose(b, axes_b + free_b), (k, -1))
+    return reshape(matmul(am, bm), tuple(sa[i] for i in free_a) + tuple(sb[i] for i in free_b))
+
+
+# ---------------------------------------------------------------- einsum
+
+
+def _parse_einsum(subscripts: str, shapes) -> tuple:
+    """Explicit form without ellipses: (list of input subscripts, output subscript)."""
+    subscripts = subscripts.replace(" ", "")
+    if "->" in subscripts:
+        lhs, out = subscripts.split("->")
+    else:
+        lhs, out = subscripts, None
+    inputs = lhs.split(",")
+    if len(inputs) != len(shapes):
+        raise ValueError(f"einsum: {len(inputs)} subscripts for {len(shapes)} operands")
+    used = set(subscripts) - set(".,->")
+    free = [c for c in string.ascii_letters if c not in used]
+    ell_dims = 0
+    for sub, shape in zip(inputs, shapes):
+        if "..." in sub:
+            ell_dims = builtins.max(ell_dims, len(shape) - (len(sub) - 3))
+    ell = "".join(free[:ell_dims])
+    expanded = []
+    for sub, shape in zip(inputs, shapes):
+        if "..." in sub:
+            n = len(shape) - (len(sub) - 3)
+            sub = sub.replace("...", ell[ell_dims - n:])
+        if len(sub) != len(shape):
+            raise ValueError(f"einsum: subscript {sub!r} does not match operand shape {shape}")
+        expanded.append(sub)
+    if out is None:
+        counts = {}
+        for c in "".join(expanded):
+            counts[c] = counts.get(c, 0) + 1
+        out = ell + "".join(sorted(c for c, n in counts.items() if n == 1 and c not in ell))
+    else:
+        out = out.replace("...", ell)
+    return expanded, out
+
+
+def _einsum_impl(*args):
+    *operands, spec = args
+    big = builtins.sum(np.size(o) for o in operands) > 4096 or len(operands) > 2
+    return np.einsum(spec, *operands, optimize=big)
+
+
+def _einsum_rule(i, g, ans, *args):
+    *operands, spec = args
+    inputs, out = spec.split("->")
+    inputs = inputs.split(",")
+    target = inputs[i]
+    others = [(s, o) for j, (s, o) in enumerate(zip(inputs, operands)) if j != i]
+    available = set(out).union(*[set(s) for s, _ in others])
+    unique = "".join(dict.fromkeys(target))
+    kept = "".join(c for c in unique if c in available)
+    new_spec = ",".join([out] + [s for s, _ in others]) + "->" + kept
+    grad = einsum_p(g, *[o for _, o in others], new_spec)
+    sizes = dict(zip(target, shape_of(operands[i])))
+    if kept != unique:  # letters summed only inside operand i: broadcast them back
+        grad = reshape(grad, tuple(sizes[c] if c in kept else 1 for c in unique))
+        grad = broadcast_to(grad, tuple(sizes[c] for c in unique))
+    if unique != target:  # repeated letters (a diagonal): write onto that diagonal
+        grad = diagonal_embed(grad, target + "->" + unique, tuple(sizes[c] for c in target))
+    return grad
+
+
+einsum_p = primitive("einsum", _einsum_impl, EachInput(_einsum_rule), nin=1, variadic=True)
+
+
+def einsum(subscripts: str, *operands):
+    """Einstein summation (NumPy's einsum), differentiable in every operand."""
+    inputs, out = _parse_einsum(subscripts, [shape_of(o) for o in operands])
+    return einsum_p(*operands, ",".join(inputs) + "->" + out)
+
+
+def _diagonal_embed_impl(x, spec, shape):
+    out = np.zeros(shape, dtype=x.dtype)
+    np.einsum(spec, out)[...] = x  # einsum's diagonal of a writable array is a view
+    return out
+
+
+diagonal_embed = primitive("diagonal_embed", _diagonal_embed_impl, (
+    lambda g, ans, x, spec, shape: einsum_p(g, spec),
+), save="none")
+
+
+# ---------------------------------------------------------------- norms
+
+
+def _norm_impl(x, p, axes, keepdims, shape):
+    if p == 2:
+        return np.sqrt(np.sum(x * x, axis=axes, keepdims=keepdims))
+    return np.sum(np.abs(x) ** p, axis=axes, keepdims=keepdims) ** (1.0 / p)
+
+
+def _norm_rule(g, ans, x, p, axes, keepdims, shape):
+    # The gradient at the zero vector is taken as 0 (a subgradient), not NaN.
+    norm = unreduce(ans, axes, keepdims, shape)
+    safe = where(norm == 0, 1, norm)
+    g = unreduce(g, axes, keepdims, shape)
+    if p == 2:
+        return g * (x / safe)
+    return g * (sign(x) * power(absolute(x) / safe, p - 1))
+
+
+norm_p = primitive("norm", _norm_impl, (_norm_rule,), save="both",
+                   backward_name="NormBackward")
+
+
+def norm(x, ord=None, axis=None, keepdims: bool = False):
+    """Vector p-norms and the matrix Frobenius, 1, and inf norms (NumPy's linalg.norm).
+
+    At the zero vector the gradient of the 2-norm (and of p-norms) is taken as 0.
+    Vector norms: ord None/2, any p >= 1, inf, -inf, 0 (a count, not differentiable).
+    Matrix norms (2-d input, or a 2-tuple axis): None/'fro', 1, -1, inf, -inf.
+    """
+    shape = shape_of(x)
+    nd = len(shape)
+    axes = normalize_axes(axis, nd, "norm")
+    if axes is None and ord is not None:
+        if nd == 1:
+            axes = (0,)
+        elif nd == 2:
+            axes = (0, 1)
+        else:
+            raise ValueError("norm: improper number of dimensions to norm; give axis")
+    if axes is None or len(axes) == 1:
+        return _vector_norm(x, ord, axes, keepdims, shape)
+    if len(axes) != 2:
+        raise ValueError(f"norm: axis must name one or two axes, got {axis}")
+    return _matrix_norm(x, ord, axis if isinstance(axis, (tuple, list)) else axes, keepdims)
+
+
+def _vector_norm(x, ord, axes, keepdims, shape):
+    from .reduction import max, min, sum
+    if ord is None or ord == 2:
+        return norm_p(x, 2, axes, bool(keepdims), shape)
+    if ord == math.inf:
+        return max(absolute(x), axes, keepdims)
+    if ord == -math.inf:
+        return min(absolute(x), axes, keepdims)
+    if ord == 0:
+        return sum(not_equal(x, 0), axes, keepdims)
+    if ord == 1:
+        return sum(absolute(x), axes, keepdims)
+    if isinstance(ord, str) or ord < 1:
+        raise ValueError(f"norm: ord={ord!r} is not supported for vectors; use a p >= 1, "
+                         "inf, -inf or 0")
+    return norm_p(x, float(ord), axes, bool(keepdims), shape)
+
+
+def _matrix_norm(x, ord, axes, keepdims):
+    from .reduction import max, min, sum
+    nd = np.ndim(x)
+    row, col = (a % nd for a in axes)
+    if ord is None or ord == "fro":
+        return norm_p(x, 2, tuple(sorted((row, col))), bool(keepdims), shape_of(x))
+    if ord in (1, -1):
+        pick, over, then = (max if ord == 1 else min), row, col
+    elif ord in (math.inf, -math.inf):
+        pick, over, then = (max if ord == math.inf else min), col, row
+    else:
+        raise NotImplementedError(
+            f"norm: the matrix norm ord={ord!r} needs singular values and is not available "
+            "yet; supported matrix norms are None/'fro', 1, -1, inf, -inf")
+    sums = sum(absolute(x), over, True)
+    out = pick(sums, then, True)
+    return out if keepdims else squeeze(out, (row, col))
+
+
+# ---------------------------------------------------------------- inverse, det, solve
+
+
+def _linalg_impl(f):
+    def impl(*args):
+        try:
+            return f(*args)
+        except np.linalg.LinAlgError as exc:
+            raise np.linalg.LinAlgError(f"{f.__name__}: {exc}") from None
+    impl.__name__ = f.__name__
+    return impl
+
+
+def _check_square(x, op):
+    shape = shape_of(x)
+    if len(shape) < 2 or shape[-1] != shape[-2]:
+        raise np.linalg.LinAlgError(
+            f"{op}: the last two dimensions must be square, got shape {shape}")
+
+
+def _inv(x):
+    return np.linalg.inv(x)
+
+
+inv_p = primitive("inv", _linalg_impl(_inv), (
+    lambda g, ans, x: -matmul(matmul(_mT(ans), g), _mT(ans)),
+), save="output", backward_name="LinalgInvBackward")
+
+
+def inv(x):
+    """Inverse of a square matrix (or of each in a stack)."""
+    _check_square(x, "inv")
+    return inv_p(x)
+
+
+def _det(x):
+    return np.linalg.det(x)
+
+
+def _det_rule(g, ans, x):
+    # d det / dX = det · X⁻ᵀ, so a singular matrix raises (its adjugate is not computed).
+    return expand_dims(g * ans, (-1, -2)) * _mT(inv(x))
+
+
+det_p = primitive("det", _linalg_impl(_det), (_det_rule,), save="both",
+                  backward_name="LinalgDetBackward")
+
+
+def det(x):
+    """Determinant. Its gradient needs the inverse, so it raises for singular matrices."""
+    _check_square(x, "det")
+    return det_p(x)
+
+
+def _logabsdet(x):
+    return np.linalg.slogdet(x)[1]
+
+
+logabsdet_p = primitive("slogdet", _linalg_impl(_logabsdet), (
+    lambda g, ans, x: expand_dims(g, (-1, -2)) * _mT(inv(x)),
+), backward_name="LinalgSlogdetBackward")
+
+
+def _sign_det(x):
+    return np.linalg.slogdet(x)[0]
+
+
+sign_det_p = primitive("sign_det", _sign_det, None)
+
+
+def slogdet(x) -> tuple:
+    """(sign, log|det|) of a square matrix; log|det| is differentiable, sign is not."""
+    _check_square(x, "slogdet")
+    return sign_det_p(x), logabsdet_p(x)
+
+
+def _solve(a, b):
+    return np.linalg.solve(a, b)
+
+
+def _solve_a(g, ans, a, b):
+    return -matmul(solve_p(_mT(a), g), _mT(ans))
+
+
+solve_p = primitive("solve", _linalg_impl(_solve), (
+    _solve_a,
+    lambda g, ans, a, b: solve_p(_mT(a), g),
+), nin=2, save="both", backward_name="LinalgSolveBackward")
+
+_NUMPY2 = int(np.__version__.split(".")[0]) >= 2
+
+
+def solve(a, b):
+    """x with a @ x = b. b is a vector when it is 1-D (NumPy 2's rule; NumPy 1 also treats
+    b with one dimension less than a as a stack of vectors)."""
+    _check_square(a, "solve")
+    bn, an = np.ndim(b), np.ndim(a)
+    vector = bn == 1 if _NUMPY2 else (bn == 1 or bn == an - 1)
+    if vector:
+        return squeeze(solve_p(a, expand_dims(b, -1)), -1)
+    return solve_p(a, b)
+
+
+from .arithmetic import absolute, power, sign, where  # noqa: E402
+from .compare import not_equal  # noqa: E402

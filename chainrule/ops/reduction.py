@@ -1,0 +1,253 @@
+"""Reductions and scans: sum, mean, prod, max, min, var, std, cumsum, cumprod,
+logsumexp, softmax, log_softmax, argmax, argmin.
+
+Reductions take NumPy's ``axis`` (None, an int or a tuple) and ``keepdims``.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..primitive import primitive
+from ..tensor import Tensor
+from .shape import (concatenate, flip, getitem, moveaxis, normalize_axes, normalize_axis,
+                    ravel, reshape, shape_of, sum_p, unreduce)
+
+
+def _value(x):
+    return x._data if isinstance(x, Tensor) else np.asarray(x)
+
+
+def _reduced_size(shape, axes) -> int:
+    if axes is None:
+        return int(np.prod(shape))
+    return int(np.prod([shape[a] for a in axes]))
+
+
+def sum(x, axis=None, keepdims: bool = False):  # noqa: A001 - NumPy's name
+    """Sum over ``axis`` (all axes when None)."""
+    shape = shape_of(x)
+    return sum_p(x, normalize_axes(axis, len(shape), "sum"), bool(keepdims), shape)
+
+
+def mean(x, axis=None, keepdims: bool = False):
+    """Arithmetic mean over ``axis``."""
+    shape = shape_of(x)
+    axes = normalize_axes(axis, len(shape), "mean")
+    n = _reduced_size(shape, axes)
+    total = sum_p(x, axes, bool(keepdims), shape)
+    return total * (1.0 / n) if n else total * np.nan
+
+
+def var(x, axis=None, ddof: int = 0, keepdims: bool = False):
+    """Variance over ``axis``, dividing by n - ddof."""
+    shape = shape_of(x)
+    axes = normalize_axes(axis, len(shape), "var")
+    n = _reduced_size(shape, axes)
+    centered = x - sum_p(x, axes, True, shape) * (1.0 / n)
+    return sum_p(centered * centered, axes, bool(keepdims), shape) * (1.0 / (n - ddof))
+
+
+def std(x, axis=None, ddof: int = 0, keepdims: bool = False):
+    """Standard deviation over ``axis``. Its derivative is infinite where it is 0."""
+    from .elementwise import sqrt
+    return sqrt(var(x, axis, ddof, keepdims))
+
+
+# ---------------------------------------------------------------- prod
+
+
+def _prod_impl(x, axes, keepdims, shape):
+    return np.prod(x, axis=axes, keepdims=keepdims)
+
+
+def _prod_rule(g, ans, x, axes, keepdims, shape):
+    g = unreduce(g, axes, keepdims, shape)
+    if not np.any(_value(x) == 0):
+        return g * (unreduce(ans, axes, keepdims, shape) / x)
+    # With zeros, ans / x is 0/0: use the product of the other elements instead,
+    # from exclusive cumulative products taken from both ends.
+    axes = tuple(range(len(shape))) if axes is None else axes
+    rest = [a for a in range(len(shape)) if a not in axes]
+    moved = moveaxis(x, axes, tuple(range(len(rest), len(shape))))
+    lead = shape_of(moved)[:len(rest)]
+    flat = reshape(moved, lead + (-1,))
+    ones = np.ones(lead + (1,), dtype=_value(x).dtype)
+    before = concatenate([ones, cumprod(getitem(flat, (..., slice(None, -1))), -1)], -1)
+    after = flip(concatenate([ones, cumprod(flip(getitem(flat, (..., slice(1, None))), -1),
+                                            -1)], -1), -1)
+    others = reshape(before * after, shape_of(moved))
+    return g * moveaxis(others, tuple(range(len(rest), len(shape))), axes)
+
+
+prod_p = primitive("prod", _prod_impl, (_prod_rule,), save="both")
+
+
+def prod(x, axis=None, keepdims: bool = False):
+    """Product over ``axis``. Exact at zeros (the derivative is the product of the others)."""
+    shape = shape_of(x)
+    return prod_p(x, normalize_axes(axis, len(shape), "prod"), bool(keepdims), shape)
+
+
+# ---------------------------------------------------------------- max / min
+
+
+def _extreme_rule(g, ans, x, axes, keepdims, shape):
+    # Ties share the gradient evenly (JAX's convention): each of k maxima gets g / k.
+    hit = x == unreduce(ans, axes, keepdims, shape)
+    count = sum_p(where(hit, 1.0, 0.0), axes, True, shape)
+    return where(hit, unreduce(g, axes, keepdims, shape) / count, 0)
+
+
+def _max_impl(x, axes, keepdims, shape):
+    return np.max(x, axis=axes, keepdims=keepdims)
+
+
+def _min_impl(x, axes, keepdims, shape):
+    return np.min(x, axis=axes, keepdims=keepdims)
+
+
+max_p = primitive("max", _max_impl, (_extreme_rule,), save="both", backward_name="MaxBackward")
+min_p = primitive("min", _min_impl, (_extreme_rule,), save="both", backward_name="MinBackward")
+
+
+def _check_nonempty(shape, axes, op):
+    if _reduced_size(shape, axes) == 0:
+        raise ValueError(f"{op}: zero-size reduction over axis {axes} of shape {shape} has "
+                         "no identity")
+
+
+def max(x, axis=None, keepdims: bool = False):  # noqa: A001 - NumPy's name
+    """Maximum over ``axis``. Tied maxima share the gradient equally."""
+    shape = shape_of(x)
+    axes = normalize_axes(axis, len(shape), "max")
+    _check_nonempty(shape, axes, "max")
+    return max_p(x, axes, bool(keepdims), shape)
+
+
+def min(x, axis=None, keepdims: bool = False):  # noqa: A001 - NumPy's name
+    """Minimum over ``axis``. Tied minima share the gradient equally."""
+    shape = shape_of(x)
+    axes = normalize_axes(axis, len(shape), "min")
+    _check_nonempty(shape, axes, "min")
+    return min_p(x, axes, bool(keepdims), shape)
+
+
+amax, amin = max, min
+
+
+def _argmax_impl(x, axis, keepdims):
+    return np.argmax(x, axis=axis, keepdims=keepdims)
+
+
+def _argmin_impl(x, axis, keepdims):
+    return np.argmin(x, axis=axis, keepdims=keepdims)
+
+
+argmax_p = primitive("argmax", _argmax_impl, None)
+argmin_p = primitive("argmin", _argmin_impl, None)
+
+
+def argmax(x, axis=None, keepdims: bool = False):
+    """Index of the maximum (of the flattened x when axis is None). Not differentiable."""
+    return argmax_p(x, axis, keepdims)
+
+
+def argmin(x, axis=None, keepdims: bool = False):
+    """Index of the minimum (of the flattened x when axis is None). Not differentiable."""
+    return argmin_p(x, axis, keepdims)
+
+
+# ---------------------------------------------------------------- scans
+
+
+def _cumsum_impl(x, axis):
+    return np.cumsum(x, axis=axis)
+
+
+def _reverse_cumsum(g, axis):
+    return flip(cumsum_p(flip(g, axis), axis), axis)
+
+
+cumsum_p = primitive("cumsum", _cumsum_impl, (
+    lambda g, ans, x, axis: _reverse_cumsum(g, axis),
+), save="none")
+
+
+def cumsum(x, axis=None):
+    """Cumulative sum along ``axis`` (of the flattened x when None)."""
+    if axis is None:
+        return cumsum_p(ravel(x), 0)
+    return cumsum_p(x, normalize_axis(axis, len(shape_of(x)), "cumsum"))
+
+
+def _cumprod_impl(x, axis):
+    return np.cumprod(x, axis=axis)
+
+
+def _cumprod_rule(g, ans, x, axis):
+    if not np.any(_value(x) == 0):
+        return _reverse_cumsum(g * ans, axis) / x
+    # With zeros: d ans_j / d x_i = prod_{k <= j, k != i} x_k
+    #   = (prod_{k < i} x_k) * (prod_{i < k <= j} x_k), summed against g_j for j >= i.
+    xm = moveaxis(x, axis, -1)
+    gm = moveaxis(g, axis, -1)
+    n = shape_of(xm)[-1]
+    i = np.arange(n)
+    later = i[None, :] > i[:, None]                       # [i, k]: k > i
+    between = cumprod_p(where(later, reshape(xm, shape_of(xm)[:-1] + (1, n)), 1.0), -1)
+    upper = i[None, :] >= i[:, None]                      # [i, j]: j >= i
+    tail = sum_p(where(upper, reshape(gm, shape_of(gm)[:-1] + (1, n)) * between, 0.0),
+                 (len(shape_of(between)) - 1,), False, shape_of(between))
+    ones = np.ones(shape_of(xm)[:-1] + (1,), dtype=_value(x).dtype)
+    head = concatenate([ones, cumprod_p(getitem(xm, (..., slice(None, -1))), -1)], -1)
+    return moveaxis(head * tail, -1, axis)
+
+
+cumprod_p = primitive("cumprod", _cumprod_impl, (_cumprod_rule,), save="both")
+
+
+def cumprod(x, axis=None):
+    """Cumulative product along ``axis`` (of the flattened x when None). Exact at zeros."""
+    if axis is None:
+        return cumprod_p(ravel(x), 0)
+    return cumprod_p(x, normalize_axis(axis, len(shape_of(x)), "cumprod"))
+
+
+# ---------------------------------------------------------------- log-sum-exp family
+
+
+def _logsumexp_impl(x, axes, keepdims, shape):
+    m = np.max(x, axis=axes, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0)
+    with np.errstate(divide="ignore"):
+        out = np.log(np.sum(np.exp(x - m), axis=axes, keepdims=True)) + m
+    if not keepdims:
+        out = out.reshape(()) if axes is None else np.squeeze(out, axis=axes)
+    return out
+
+
+def _logsumexp_rule(g, ans, x, axes, keepdims, shape):
+    return unreduce(g, axes, keepdims, shape) * exp(x - unreduce(ans, axes, keepdims, shape))
+
+
+logsumexp_p = primitive("logsumexp", _logsumexp_impl, (_logsumexp_rule,), save="both")
+
+
+def logsumexp(x, axis=None, keepdims: bool = False):
+    """log(sum(exp(x))) over ``axis``, computed without overflow."""
+    shape = shape_of(x)
+    return logsumexp_p(x, normalize_axes(axis, len(shape), "logsumexp"), bool(keepdims), shape)
+
+
+def log_softmax(x, axis=-1):
+    """x - logsumexp(x) along ``axis``: log-probabilities, stable for large inputs."""
+    return x - logsumexp(x, axis, keepdims=True)
+
+
+def softmax(x, axis=-1):
+    """exp(x) / sum(exp(x)) along ``axis``."""
+    return exp(log_softmax(x, axis))
+
+
+from .arithmetic import where  # noqa: E402
+from .elementwise import exp  # noqa: E402

@@ -1,0 +1,418 @@
+"""Shape and layout: reshape, transpose, broadcasting, joining, flipping, padding, dtype.
+
+Views (reshape, transpose, broadcast_to, flip) share memory with their input, as in NumPy;
+their rules are views of the cotangent too (``aliases=True``).
+"""
+from __future__ import annotations
+
+import builtins
+import operator
+
+import numpy as np
+
+from ..primitive import EachInput, primitive
+
+
+def ndim_of(x) -> int:
+    return np.ndim(x)
+
+
+def shape_of(x) -> tuple:
+    return np.shape(x)
+
+
+def normalize_axis(axis, ndim: int, op: str = "axis") -> int:
+    try:
+        axis = operator.index(axis)
+    except TypeError:
+        raise TypeError(f"{op}: axis must be an int, got {type(axis).__name__}") from None
+    if not -ndim <= axis < builtins.max(ndim, 1):
+        raise np.exceptions.AxisError(
+            f"{op}: axis {axis} is out of bounds for a tensor of dimension {ndim}")
+    return axis % ndim if ndim else 0
+
+
+def normalize_axes(axis, ndim: int, op: str = "axis") -> tuple | None:
+    """Axis argument (None, int or tuple) as a sorted tuple of non-negative axes."""
+    if axis is None:
+        return None
+    if isinstance(axis, (tuple, list)):
+        axes = tuple(normalize_axis(a, ndim, op) for a in axis)
+        if len(set(axes)) != len(axes):
+            raise ValueError(f"{op}: repeated axis in {tuple(axis)}")
+        return tuple(sorted(axes))
+    return (normalize_axis(axis, ndim, op),)
+
+
+# ---------------------------------------------------------------- reshape / transpose
+
+
+def _reshape_impl(x, shape, in_shape):
+    return np.reshape(x, shape)
+
+
+reshape_p = primitive("reshape", _reshape_impl, (
+    lambda g, ans, x, shape, in_shape: reshape_p(g, in_shape, shape_of(g)),
+), save="none", aliases=True, view=True, backward_name="ViewBackward")
+
+
+def reshape(x, *shape):
+    """The values of x in a new shape (a view when possible). One entry may be -1."""
+    if len(shape) == 1 and not isinstance(shape[0], int | np.integer):
+        shape = shape[0]
+    try:
+        shape = tuple(int(s) for s in shape)
+    except TypeError:
+        raise TypeError(f"reshape: the shape must be ints, got {shape!r}") from None
+    in_shape = shape_of(x)
+    size = int(np.prod(in_shape))
+    target = shape
+    if -1 in shape:
+        known = int(np.prod([s for s in shape if s != -1]))
+        if shape.count(-1) == 1 and known and size % known == 0:
+            target = tuple(size // known if s == -1 else s for s in shape)
+    if int(np.prod(target)) != size or builtins.min(target, default=0) < 0:
+        raise ValueError(f"reshape: cannot reshape a tensor of shape {in_shape} "
+                         f"({size} elements) into shape {shape}")
+    if target == in_shape:
+        return x
+    return reshape_p(x, target, in_shape)
+
+
+def ravel(x):
+    """The values of x as a 1-D tensor."""
+    return reshape(x, -1)
+
+
+def flatten(x):
+    return reshape(x, -1)
+
+
+def _transpose_impl(x, axes):
+    return np.transpose(x, axes)
+
+
+transpose_p = primitive("transpose", _transpose_impl, (
+    lambda g, ans, x, axes: transpose_p(g, tuple(np.argsort(axes))),
+), save="none", aliases=True, view=True, backward_name="PermuteBackward")
+
+
+def transpose(x, axes=None):
+    """Permute the axes (reverse them when ``axes`` is None)."""
+    n = ndim_of(x)
+    if axes is None:
+        axes = tuple(range(n - 1, -1, -1))
+    else:
+        axes = tuple(normalize_axis(a, n, "transpose") for a in axes)
+        if sorted(axes) != list(range(n)):
+            raise ValueError(f"transpose: axes {axes} are not a permutation of {n} axes")
+    if axes == tuple(range(n)):
+        return x
+    return transpose_p(x, axes)
+
+
+def swapaxes(x, axis1: int, axis2: int):
+    n = ndim_of(x)
+    a, b = normalize_axis(axis1, n, "swapaxes"), normalize_axis(axis2, n, "swapaxes")
+    axes = list(range(n))
+    axes[a], axes[b] = axes[b], axes[a]
+    return transpose(x, axes)
+
+
+def moveaxis(x, source, destination):
+    n = ndim_of(x)
+    src = [normalize_axis(a, n, "moveaxis") for a in np.atleast_1d(source).tolist()]
+    dst = [normalize_axis(a, n, "moveaxis") for a in np.atleast_1d(destination).tolist()]
+    if len(src) != len(dst):
+        raise ValueError("moveaxis: source and destination must have the same number of axes")
+    order = [a for a in range(n) if a not in src]
+    for d, s in sorted(zip(dst, src)):
+        order.insert(d, s)
+    return transpose(x, order)
+
+
+def squeeze(x, axis=None):
+    """Remove axes of length one (all of them, or those in ``axis``)."""
+    shape = shape_of(x)
+    if axis is None:
+        axes = tuple(i for i, s in enumerate(shape) if s == 1)
+    else:
+        axes = normalize_axes(axis, len(shape), "squeeze")
+        for a in axes:
+            if shape[a] != 1:
+                raise ValueError(f"squeeze: cannot select axis {a}, its length is {shape[a]}, "
+                                 "not 1")
+    return reshape(x, tuple(s for i, s in enumerate(shape) if i not in axes))
+
+
+def expand_dims(x, axis):
+    """Insert axes of length one at the positions in ``axis``."""
+    shape = list(shape_of(x))
+    axes = axis if isinstance(axis, (tuple, list)) else (axis,)
+    n = len(shape) + len(axes)
+    for a in sorted(normalize_axis(a, n, "expand_dims") for a in axes):
+        shape.insert(a, 1)
+    return reshape(x, tuple(shape))
+
+
+# ---------------------------------------------------------------- broadcasting
+
+
+def _broadcast_impl(x, shape, in_shape):
+    return np.broadcast_to(x, shape)
+
+
+broadcast_to_p = primitive("broadcast_to", _broadcast_impl, (
+    lambda g, ans, x, shape, in_shape: sum_to(g, in_shape),
+), save="none", view=True, backward_name="ExpandBackward")
+
+
+def broadcast_to(x, shape):
+    """x repeated along new or length-one axes to ``shape`` (a read-only view)."""
+    shape = tuple(shape) if not isinstance(shape, int) else (shape,)
+    in_shape = shape_of(x)
+    if in_shape == shape:
+        return x
+    try:
+        np.broadcast_shapes(in_shape, shape)
+    except ValueError:
+        raise ValueError(f"broadcast_to: cannot broadcast shape {in_shape} to {shape}") from None
+    return broadcast_to_p(x, shape, in_shape)
+
+
+def sum_to(x, shape):
+    """Sum x over broadcast axes so that it has ``shape`` (undoes broadcasting)."""
+    xshape = shape_of(x)
+    shape = tuple(shape)
+    if xshape == shape:
+        return x
+    lead = len(xshape) - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, s in enumerate(shape) if s == 1 and xshape[lead + i] != 1)
+    if axes:
+        x = sum_p(x, axes, True, xshape)
+    return reshape(x, shape)
+
+
+def _sum_impl(x, axes, keepdims, shape):
+    return np.sum(x, axis=axes, keepdims=keepdims)
+
+
+def unreduce(g, axes, keepdims, shape):
+    """Broadcast the cotangent of a reduction back to the reduced input's shape."""
+    if not keepdims:
+        kept = tuple(1 if (axes is None or i in axes) else s for i, s in enumerate(shape))
+        g = reshape(g, kept)
+    return broadcast_to(g, shape)
+
+
+sum_p = primitive("sum", _sum_impl, (
+    lambda g, ans, x, axes, keepdims, shape: unreduce(g, axes, keepdims, shape),
+), save="none", aliases=True)
+
+
+# ---------------------------------------------------------------- joining
+
+
+def _concatenate_impl(*args):
+    *arrays, axis, sizes = args
+    return np.concatenate(arrays, axis=axis)
+
+
+def _concatenate_rule(i, g, ans, *args):
+    axis, sizes = args[-2], args[-1]
+    start = builtins.sum(sizes[:i])
+    index = (slice(None),) * axis + (slice(start, start + sizes[i]),)
+    return getitem(g, index)
+
+
+concatenate_p = primitive("concatenate", _concatenate_impl, EachInput(_concatenate_rule),
+                          nin=2, save="none", aliases=True, variadic=True,
+                          backward_name="CatBackward")
+
+
+def concatenate(arrays, axis: int = 0):
+    """Join a sequence of tensors along an existing axis."""
+    arrays = list(arrays)
+    if not arrays:
+        raise ValueError("concatenate: need at least one tensor")
+    if axis is None:
+        arrays = [ravel(a) for a in arrays]
+        axis = 0
+    ndim = ndim_of(arrays[0])
+    if ndim == 0:
+        raise ValueError("concatenate: 0-d tensors cannot be concatenated; use stack")
+    axis = normalize_axis(axis, ndim, "concatenate")
+    shapes = [shape_of(a) for a in arrays]
+    for s in shapes:
+        if len(s) != ndim or s[:axis] + s[axis + 1:] != shapes[0][:axis] + shapes[0][axis + 1:]:
+            raise ValueError(
+                f"concatenate: all shapes must match except along axis {axis}, got {shapes}")
+    if len(arrays) == 1:
+        return arrays[0]
+    return concatenate_p(*arrays, axis, tuple(s[axis] for s in shapes))
+
+
+def stack(arrays, axis: int = 0):
+    """Join tensors of the same shape along a new axis."""
+    arrays = list(arrays)
+    if not arrays:
+        raise ValueError("stack: need at least one tensor")
+    shapes = {shape_of(a) for a in arrays}
+    if len(shapes) != 1:
+        raise ValueError(f"stack: all tensors must have the same shape, got {sorted(shapes)}")
+    axis = normalize_axis(axis, ndim_of(arrays[0]) + 1, "stack")
+    return concatenate([expand_dims(a, axis) for a in arrays], axis)
+
+
+def hstack(arrays):
+    arrays = [atleast_1d(a) for a in arrays]
+    return concatenate(arrays, 0 if ndim_of(arrays[0]) == 1 else 1)
+
+
+def vstack(arrays):
+    return concatenate([atleast_2d(a) for a in arrays], 0)
+
+
+def atleast_1d(x):
+    return reshape(x, (1,)) if ndim_of(x) == 0 else x
+
+
+def atleast_2d(x):
+    n = ndim_of(x)
+    return reshape(x, (1,) * (2 - n) + shape_of(x)) if n < 2 else x
+
+
+def split(x, indices_or_sections, axis: int = 0) -> list:
+    """Split x into pieces along ``axis``: n equal sections, or at the given indices."""
+    shape = shape_of(x)
+    axis = normalize_axis(axis, len(shape), "split")
+    length = shape[axis]
+    if isinstance(indices_or_sections, int | np.integer):
+        n = int(indices_or_sections)
+        if n <= 0 or length % n:
+            raise ValueError(f"split: axis {axis} of length {length} cannot be split into "
+                             f"{n} equal sections; use array_split or give indices")
+        bounds = [i * (length // n) for i in range(n + 1)]
+    else:
+        bounds = [0] + [int(i) for i in indices_or_sections] + [length]
+    lead = (slice(None),) * axis
+    return [getitem(x, lead + (slice(a, b),)) for a, b in zip(bounds[:-1], bounds[1:])]
+
+
+# ---------------------------------------------------------------- reordering and copies
+
+
+def _flip_impl(x, axes):
+    return np.flip(x, axes)
+
+
+flip_p = primitive("flip", _flip_impl, (
+    lambda g, ans, x, axes: flip_p(g, axes),
+), save="none", aliases=True, view=True)
+
+
+def flip(x, axis=None):
+    """Reverse the order of elements along ``axis`` (all axes when None)."""
+    axes = normalize_axes(axis, ndim_of(x), "flip")
+    if axes is None:
+        axes = tuple(range(ndim_of(x)))
+    return flip_p(x, axes)
+
+
+def _roll_impl(x, shift, axis):
+    return np.roll(x, shift, axis)
+
+
+def _negate(shift):
+    return tuple(-s for s in shift) if isinstance(shift, tuple) else -shift
+
+
+roll_p = primitive("roll", _roll_impl, (
+    lambda g, ans, x, shift, axis: roll_p(g, _negate(shift), axis),
+), save="none")
+
+
+def roll(x, shift, axis=None):
+    """Shift elements cyclically along ``axis`` (over the flattened tensor when None)."""
+    if isinstance(shift, (list, tuple)):
+        shift = tuple(int(s) for s in shift)
+    if isinstance(axis, list):
+        axis = tuple(axis)
+    if axis is None:
+        return reshape(roll_p(ravel(x), shift, 0), shape_of(x))
+    return roll_p(x, shift, axis)
+
+
+def repeat(x, repeats, axis=None):
+    """Repeat each element ``repeats`` times along ``axis`` (flattened when None)."""
+    if axis is None:
+        x = ravel(x)
+        axis = 0
+    shape = shape_of(x)
+    axis = normalize_axis(axis, len(shape), "repeat")
+    if isinstance(repeats, int | np.integer):
+        r = int(repeats)
+        expanded = broadcast_to(expand_dims(x, axis + 1),
+                                shape[:axis + 1] + (r,) + shape[axis + 1:])
+        return reshape(expanded, shape[:axis] + (shape[axis] * r,) + shape[axis + 1:])
+    index = np.repeat(np.arange(shape[axis]), np.asarray(repeats))
+    return getitem(x, (slice(None),) * axis + (index,))
+
+
+def tile(x, reps):
+    """Repeat the whole of x ``reps`` times (per axis)."""
+    reps = (int(reps),) if isinstance(reps, int | np.integer) else tuple(int(r) for r in reps)
+    shape = shape_of(x)
+    n = builtins.max(len(shape), len(reps))
+    shape = (1,) * (n - len(shape)) + shape
+    reps = (1,) * (n - len(reps)) + reps
+    interleaved = tuple(v for s in shape for v in (1, s))
+    tiled = tuple(v for r, s in zip(reps, shape) for v in (r, s))
+    x = broadcast_to(reshape(x, interleaved), tiled)
+    return reshape(x, tuple(r * s for r, s in zip(reps, shape)))
+
+
+def _pad_impl(x, pad_width, value):
+    return np.pad(x, pad_width, mode="constant", constant_values=value)
+
+
+def _unpad(g, ans, x, pad_width, value):
+    index = tuple(slice(before, s - after)
+                  for (before, after), s in zip(pad_width, shape_of(g)))
+    return getitem(g, index)
+
+
+pad_p = primitive("pad", _pad_impl, (_unpad,), save="none", aliases=True,
+                  backward_name="ConstantPadBackward")
+
+
+def pad(x, pad_width, mode: str = "constant", constant_values=0):
+    """Pad with a constant value (the only differentiable mode)."""
+    if mode != "constant":
+        raise ValueError(f"pad: only mode='constant' is supported, got mode={mode!r}")
+    n = ndim_of(x)
+    widths = np.broadcast_to(np.asarray(pad_width, dtype=np.int64), (n, 2))
+    if (widths < 0).any():
+        raise ValueError(f"pad: pad widths must be non-negative, got {pad_width}")
+    widths = tuple((int(a), int(b)) for a, b in widths)
+    return pad_p(x, widths, constant_values)
+
+
+def _astype_impl(x, dtype, from_dtype):
+    return x.astype(dtype)
+
+
+astype_p = primitive("astype", _astype_impl, (
+    lambda g, ans, x, dtype, from_dtype: astype_p(g, from_dtype, dtype),
+), save="none", backward_name="ToCopyBackward")
+
+
+def astype(x, dtype):
+    """x converted to ``dtype``; differentiable between float dtypes."""
+    dtype = np.dtype(dtype)
+    from_dtype = np.asarray(x).dtype if not hasattr(x, "dtype") else x.dtype
+    return astype_p(x, dtype, from_dtype)
+
+
+from .indexing import getitem  # noqa: E402  (rules look these up when they run)

@@ -1,0 +1,424 @@
+"""Primitives: one table entry each, and the dispatch that runs and records them.
+
+A primitive is called with its tensor inputs first and its static parameters after
+(``sum_p(x, axis, keepdims, shape)``). When no input is a Tensor it is plain NumPy and
+returns an ndarray: that is how the derivative rules, written in these same primitives,
+run at NumPy speed in an ordinary backward pass and build a differentiable graph when the
+backward pass is itself recorded (``create_graph=True``).
+
+A VJP rule for input i is called as ``rule(g, ans, *inputs, *params)``: ``g`` is the
+cotangent of the output, ``ans`` the output (None unless the entry saves it), ``inputs``
+the inputs (None unless the entry saves them). Rules return a cotangent for their input,
+or None for zero; the engine reduces broadcast cotangents to the input's shape.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import dtypes
+from .dtypes import SCALAR_TYPES, weak_scalar
+from .graph import Node, epoch, grad_state, next_seq
+from .tensor import Tensor, share_version
+
+ndarray = np.ndarray
+asarray = np.asarray
+_new = object.__new__
+
+
+class Primitive:
+    """The table entry of one primitive: forward, rules, and what the engine must know."""
+
+    __slots__ = ("name", "impl", "nin", "vjps", "jvp", "batch", "save_inputs",
+                 "save_output", "aliases", "view", "differentiable", "domain",
+                 "backward_name", "call", "__dict__")
+
+    def __repr__(self) -> str:
+        return f"<primitive {self.name}>"
+
+
+class EachInput:
+    """The VJP rules of a variadic primitive: one function that takes the input index."""
+
+    __slots__ = ("rule",)
+
+    def __init__(self, rule) -> None:
+        self.rule = rule
+
+    def __getitem__(self, index: int):
+        rule = self.rule
+        return lambda g, ans, *args: rule(index, g, ans, *args)
+
+    def __len__(self) -> int:
+        return 1 << 30
+
+
+def primitive(name: str, impl, vjps=None, *, nin: int = 1, save: str = "inputs",
+              aliases: bool = False, view: bool = False, jvp=None, batch=None,
+              domain=None, variadic: bool = False, backward_name: str | None = None):
+    """Declare a primitive and return the function that applies it.
+
+    ``vjps``: one rule per tensor input (a tuple), or ``EachInput(rule)`` for variadic
+    primitives; None declares the primitive not differentiable (its outputs never require
+    grad). ``save``: "inputs", "output", "both" or "none", what the rules read.
+    ``aliases``: a rule may return ``g`` itself or a view of it (the engine then copies
+    before handing it to a user). ``view``: the output shares the input's memory.
+    ``variadic``: all but the last ``nin`` arguments are tensor inputs (``nin`` then counts
+    the parameters).
+    """
+    prim = Primitive()
+    prim.name = name
+    prim.impl = impl
+    prim.nin = nin
+    prim.vjps = tuple(vjps) if isinstance(vjps, list) else vjps
+    prim.jvp = jvp
+    prim.batch = batch
+    prim.save_inputs = save in ("inputs", "both")
+    prim.save_output = save in ("output", "both")
+    prim.aliases = aliases
+    prim.view = view
+    prim.differentiable = vjps is not None
+    prim.domain = domain
+    prim.backward_name = backward_name or (
+        "".join(part.capitalize() for part in name.split("_")) + "Backward")
+    if vjps is None:
+        call = _nondiff_call(prim, variadic)
+    elif variadic:
+        call = _variadic_call(prim)
+    elif nin == 1 and _arity(impl) == 1:
+        call = _unary_call(prim)
+    elif nin == 2 and _arity(impl) == 2:
+        call = _binary_call(prim)
+    else:
+        call = _general_call(prim)
+    call.prim = prim
+    call.__name__ = name
+    call.__qualname__ = name
+    prim.call = call
+    return call
+
+
+def _arity(impl) -> int | None:
+    """How many positional arguments ``impl`` takes (None when it cannot be told)."""
+    if isinstance(impl, np.ufunc):
+        return impl.nin
+    code = getattr(impl, "__code__", None)
+    if code is None or code.co_flags & 0x04:  # *args
+        return None
+    return code.co_argcount
+
+
+# ------------------------------------------------------------------ dtype corrections
+
+
+def _fix_dtype(out: ndarray, a: ndarray, b: ndarray, weak: int) -> ndarray:
+    """Float results of integer (or weak-scalar-only) inputs take the default float dtype."""
+    if out.dtype.kind != "f":
+        return out
+    strong_float = (weak != 1 and a.dtype.kind == "f") or (weak != 2 and b.dtype.kind == "f")
+    default = dtypes._default[0]
+    if not strong_float and out.dtype != default:
+        return out.astype(default)
+    return out
+
+
+def _fix_unary_dtype(out: ndarray, x: ndarray) -> ndarray:
+    if out.dtype.kind == "f" and x.dtype.kind != "f" and out.dtype != dtypes._default[0]:
+        return out.astype(dtypes._default[0])
+    return out
+
+
+def as_operand(value) -> ndarray:
+    """A non-tensor operand met by a tensor (ndarray, list...) as an ndarray."""
+    if isinstance(value, ndarray):
+        return value
+    try:
+        return dtypes_array(value)
+    except (ValueError, TypeError) as exc:
+        raise TypeError(
+            f"unsupported operand of type {type(value).__name__}: expected a Tensor, a NumPy "
+            f"array or a number ({exc})") from None
+
+
+def dtypes_array(value) -> ndarray:
+    if isinstance(value, (list, tuple)) and any(isinstance(v, Tensor) for v in value):
+        from .creation import as_ndarray
+        return as_ndarray(value)
+    array = np.asarray(value)
+    if array.dtype == object:
+        raise TypeError("cannot make a numeric array of it")
+    if array.dtype == np.float64 and not isinstance(value, ndarray):
+        array = array.astype(dtypes._default[0])
+    return array
+
+
+# ------------------------------------------------------------------ node construction
+
+
+def _make_node(prim, parents, raw, inputs, ans, shape) -> Node:
+    node = _new(Node)
+    node.prim = prim
+    node.parents = parents
+    node.raw = raw
+    node.inputs = inputs
+    node.ans = ans
+    node.out_version = None
+    node.seq = next_seq()
+    node.epoch = epoch[0]
+    node.shape = shape
+    node.hooks = None
+    return node
+
+
+def _output(cls, data, node, prim, base) -> Tensor:
+    out = _new(cls)
+    out._data = data
+    out._node = node
+    out._requires_grad = node is not None
+    out._grad = None
+    out._extra = None
+    if prim.view and base is not None:
+        out._version = share_version(base)
+    elif node is not None and prim.save_output:
+        out._version = node.out_version = [0, False]
+    else:
+        out._version = None
+    return out
+
+
+# ------------------------------------------------------------------ call paths
+
+
+def _unary_call(prim):
+    impl = prim.impl
+    save_in, save_out, view = prim.save_inputs, prim.save_output, prim.view
+    no_raw = (None,)
+
+    def call(x):
+        if not isinstance(x, Tensor):
+            return impl(x)
+        xd = x._data
+        out = impl(xd)
+        if type(out) is not ndarray:
+            out = asarray(out)
+        if out.dtype is not xd.dtype:
+            out = _fix_unary_dtype(out, xd)
+        if x._requires_grad and grad_state.enabled:
+            node = _new(Node)
+            node.prim = prim
+            node.parents = (x._node or x,)
+            if save_in:
+                node.raw = (xd,)
+                node.inputs = (x,)
+            else:
+                node.raw = no_raw
+                node.inputs = None
+            node.ans = out if save_out else None
+            node.seq = next_seq()
+            node.epoch = epoch[0]
+            node.shape = out.shape
+            node.hooks = None
+            t = _new(x.__class__)
+            t._data = out
+            t._node = node
+            t._requires_grad = True
+            t._grad = None
+            t._extra = None
+            if view:
+                t._version = share_version(x)
+                node.out_version = None
+            elif save_out:
+                t._version = node.out_version = [0, False]
+            else:
+                t._version = node.out_version = None
+            return t
+        t = _new(x.__class__)
+        t._data = out
+        t._node = None
+        t._requires_grad = False
+        t._grad = None
+        t._extra = None
+        t._version = share_version(x) if view else None
+        return t
+    return call
+
+
+def _binary_call(prim):
+    impl = prim.impl
+    save_in, save_out = prim.save_inputs, prim.save_output
+    no_raw = (None, None)
+
+    def call(x, y):
+        weak = 0
+        if isinstance(x, Tensor):
+            cls = x.__class__
+            xd = x._data
+            if isinstance(y, Tensor):
+                yd = y._data
+            elif isinstance(y, SCALAR_TYPES):
+                yd = y = weak_scalar(y, xd.dtype)
+                weak = 2
+            else:
+                yd = y = as_operand(y)
+        elif isinstance(y, Tensor):
+            cls = y.__class__
+            yd = y._data
+            if isinstance(x, SCALAR_TYPES):
+                xd = x = weak_scalar(x, yd.dtype)
+                weak = 1
+            else:
+                xd = x = as_operand(x)
+        else:
+            return impl(x, y)
+        out = impl(xd, yd)
+        if type(out) is not ndarray:
+            out = asarray(out)
+        if out.dtype is not xd.dtype:
+            out = _fix_dtype(out, xd, yd, weak)
+        if grad_state.enabled:
+            px = (x._node or x) if weak != 1 and isinstance(x, Tensor) and x._requires_grad else None
+            py = (y._node or y) if weak != 2 and isinstance(y, Tensor) and y._requires_grad else None
+            if px is not None or py is not None:
+                node = _new(Node)
+                node.prim = prim
+                node.parents = (px, py)
+                if save_in:
+                    node.raw = (xd, yd)
+                    node.inputs = (x, y)
+                else:
+                    node.raw = no_raw
+                    node.inputs = None
+                node.ans = out if save_out else None
+                node.seq = next_seq()
+                node.epoch = epoch[0]
+                node.shape = out.shape
+                node.hooks = None
+                t = _new(cls)
+                t._data = out
+                t._node = node
+                t._requires_grad = True
+                t._grad = None
+                t._extra = None
+                if save_out:
+                    t._version = node.out_version = [0, False]
+                else:
+                    t._version = node.out_version = None
+                return t
+        t = _new(cls)
+        t._data = out
+        t._node = None
+        t._requires_grad = False
+        t._grad = None
+        t._extra = None
+        t._version = None
+        return t
+    return call
+
+
+def _prepare(args, n):
+    """Find the tensors among the first ``n`` arguments; make scalars weak next to them.
+
+    Returns (cls, datas, inputs, parents) or None when no argument is a Tensor.
+    """
+    cls = None
+    ref_dtype = None
+    for a in args[:n]:
+        if isinstance(a, Tensor):
+            if cls is None:
+                cls = a.__class__
+            if ref_dtype is None or a._data.dtype.kind == "f":
+                ref_dtype = a._data.dtype
+                if ref_dtype.kind == "f":
+                    break
+    if cls is None:
+        return None
+    datas = []
+    inputs = []
+    parents = []
+    recording = grad_state.enabled
+    any_parent = False
+    for a in args[:n]:
+        if isinstance(a, Tensor):
+            datas.append(a._data)
+            inputs.append(a)
+            if recording and a._requires_grad:
+                parents.append(a._node or a)
+                any_parent = True
+            else:
+                parents.append(None)
+        else:
+            if a is None:
+                array = None
+            elif isinstance(a, SCALAR_TYPES):
+                array = weak_scalar(a, ref_dtype)
+            else:
+                array = as_operand(a)
+            datas.append(array)
+            inputs.append(array)
+            parents.append(None)
+    return cls, tuple(datas), tuple(inputs), tuple(parents) if any_parent else None
+
+
+def _finish(prim, cls, out, datas, inputs, parents, params, base):
+    if type(out) is not ndarray:
+        out = asarray(out)
+    if parents is None or out.dtype.kind not in "fc":
+        return _output(cls, out, None, prim, base)
+    if prim.save_inputs:
+        raw = datas + params
+        saved = inputs + params
+    else:
+        raw = (None,) * len(datas) + params
+        saved = None
+    node = _make_node(prim, parents, raw, saved, out if prim.save_output else None, out.shape)
+    return _output(cls, out, node, prim, base)
+
+
+def _general_call(prim):
+    impl, n = prim.impl, prim.nin
+
+    def call(*args):
+        prepared = _prepare(args, n)
+        if prepared is None:
+            return impl(*args)
+        cls, datas, inputs, parents = prepared
+        params = args[n:]
+        out = impl(*datas, *params)
+        base = args[0] if isinstance(args[0], Tensor) else None
+        return _finish(prim, cls, out, datas, inputs, parents, params, base)
+    return call
+
+
+def _variadic_call(prim):
+    impl, nparams = prim.impl, prim.nin
+
+    def call(*args):
+        n = len(args) - nparams
+        prepared = _prepare(args, n)
+        if prepared is None:
+            return impl(*args)
+        cls, datas, inputs, parents = prepared
+        params = args[n:]
+        out = impl(*datas, *params)
+        return _finish(prim, cls, out, datas, inputs, parents, params, None)
+    return call
+
+
+def _nondiff_call(prim, variadic):
+    impl, nin = prim.impl, prim.nin
+
+    def call(*args):
+        n = len(args) - nin if variadic else nin
+        cls = None
+        for a in args[:n]:
+            if isinstance(a, Tensor):
+                cls = a.__class__
+                break
+        if cls is None:
+            return impl(*args)
+        prepared = _prepare(args, n)
+        _, datas, _, _ = prepared
+        out = impl(*datas, *args[n:])
+        if type(out) is not ndarray:
+            out = asarray(out)
+        return _output(cls, out, None, prim, None)
+    return call

@@ -1,0 +1,164 @@
+"""Operators and NumPy-style methods of Tensor, bound straight to the ops.
+
+Binary operators are the ops themselves (``Tensor.__mul__ is ops.multiply``), so an
+operator costs no extra call; reflected forms swap the operands.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import inplace, ops
+from .tensor import Tensor
+
+
+def _reflected(op):
+    def method(self, other):
+        return op(other, self)
+    method.__name__ = f"__r{op.__name__}__"
+    return method
+
+
+def _no_out(name, out):
+    if out is not None:
+        raise TypeError(f"{name}: out= is not supported for tensors; assign the result")
+
+
+def _reduction(op, name):
+    def method(self, axis=None, dtype=None, out=None, keepdims=False, **kwargs):
+        _no_out(name, out)
+        result = op(self, axis, keepdims=keepdims, **kwargs)
+        return result if dtype is None else result.astype(dtype)
+    method.__name__ = name
+    method.__doc__ = op.__doc__
+    return method
+
+
+def _bind() -> None:
+    T = Tensor
+    # arithmetic
+    T.__add__, T.__radd__ = ops.add, _reflected(ops.add)
+    T.__sub__, T.__rsub__ = ops.subtract, _reflected(ops.subtract)
+    T.__mul__, T.__rmul__ = ops.multiply, _reflected(ops.multiply)
+    T.__truediv__, T.__rtruediv__ = ops.divide, _reflected(ops.divide)
+    T.__floordiv__, T.__rfloordiv__ = ops.floor_divide, _reflected(ops.floor_divide)
+    T.__mod__, T.__rmod__ = ops.remainder, _reflected(ops.remainder)
+    T.__pow__, T.__rpow__ = ops.power, _reflected(ops.power)
+    T.__matmul__, T.__rmatmul__ = ops.matmul, _reflected(ops.matmul)
+    T.__neg__ = ops.negative
+    T.__pos__ = lambda self: self
+    T.__abs__ = ops.absolute
+    T.__invert__ = ops.logical_not
+    T.__and__, T.__rand__ = ops.logical_and, _reflected(ops.logical_and)
+    T.__or__, T.__ror__ = ops.logical_or, _reflected(ops.logical_or)
+    T.__xor__, T.__rxor__ = ops.logical_xor, _reflected(ops.logical_xor)
+    # comparisons (not differentiable)
+    T.__eq__, T.__ne__ = ops.equal, ops.not_equal
+    T.__lt__, T.__le__ = ops.less, ops.less_equal
+    T.__gt__, T.__ge__ = ops.greater, ops.greater_equal
+    # indexing
+    T.__getitem__ = ops.getitem
+    T.__setitem__ = inplace.setitem
+    # in-place
+    for name, op, ufunc in (("add", ops.add, np.add), ("sub", ops.subtract, np.subtract),
+                            ("mul", ops.multiply, np.multiply),
+                            ("div", ops.divide, np.true_divide),
+                            ("pow", ops.power, np.power)):
+        setattr(T, f"{name}_", _inplace_method(op, ufunc, f"{name}_"))
+    T.__iadd__, T.__isub__ = T.add_, T.sub_
+    T.__imul__, T.__itruediv__, T.__ipow__ = T.mul_, T.div_, T.pow_
+    T.zero_, T.fill_, T.copy_ = inplace.zero_, inplace.fill_, inplace.copy_
+    # reductions
+    for name in ("sum", "mean", "prod", "max", "min", "all", "any"):
+        setattr(T, name, _reduction(getattr(ops, name), name))
+    T.var = lambda self, axis=None, dtype=None, out=None, ddof=0, keepdims=False: \
+        _cast(ops.var(self, axis, ddof, keepdims), dtype, out, "var")
+    T.std = lambda self, axis=None, dtype=None, out=None, ddof=0, keepdims=False: \
+        _cast(ops.std(self, axis, ddof, keepdims), dtype, out, "std")
+    T.argmax = lambda self, axis=None, out=None, keepdims=False: ops.argmax(self, axis, keepdims)
+    T.argmin = lambda self, axis=None, out=None, keepdims=False: ops.argmin(self, axis, keepdims)
+    T.cumsum = lambda self, axis=None, dtype=None, out=None: \
+        _cast(ops.cumsum(self, axis), dtype, out, "cumsum")
+    T.cumprod = lambda self, axis=None, dtype=None, out=None: \
+        _cast(ops.cumprod(self, axis), dtype, out, "cumprod")
+    # shape
+    T.reshape = ops.reshape
+    T.ravel = ops.ravel
+    T.flatten = ops.flatten
+    T.transpose = lambda self, *axes: ops.transpose(
+        self, axes[0] if len(axes) == 1 and not isinstance(axes[0], int) else (axes or None))
+    T.T = property(ops.transpose, doc="The tensor with its axes reversed.")
+    T.mT = property(lambda self: ops.swapaxes(self, -1, -2),
+                    doc="The last two axes swapped (transpose of each matrix in a stack).")
+    T.swapaxes = ops.swapaxes
+    T.squeeze = ops.squeeze
+    T.repeat = ops.repeat
+    T.astype = ops.astype
+    T.copy = ops.copy
+    T.clip = lambda self, min=None, max=None: ops.clip(self, min, max)
+    T.round = ops.round
+    T.dot = ops.dot
+    T.take = ops.take
+    T.__array_ufunc__ = _array_ufunc
+
+
+def _cast(result, dtype, out, name):
+    _no_out(name, out)
+    return result if dtype is None else result.astype(dtype)
+
+
+def _inplace_method(op, ufunc, name):
+    def method(self, other):
+        return inplace.apply_inplace(self, op, ufunc, other, name)
+    method.__name__ = name
+    return method
+
+
+# NumPy ufuncs applied to tensors run chainrule's ops, so they are recorded.
+_UFUNCS = {
+    np.add: ops.add, np.subtract: ops.subtract, np.multiply: ops.multiply,
+    np.true_divide: ops.divide, np.negative: ops.negative, np.power: ops.power,
+    np.float_power: ops.power, np.maximum: ops.maximum, np.minimum: ops.minimum,
+    np.absolute: ops.absolute, np.sign: ops.sign, np.floor: ops.floor, np.ceil: ops.ceil,
+    np.trunc: ops.trunc, np.sqrt: ops.sqrt, np.cbrt: ops.cbrt, np.exp: ops.exp,
+    np.expm1: ops.expm1, np.exp2: ops.exp2, np.log: ops.log, np.log1p: ops.log1p,
+    np.log2: ops.log2, np.log10: ops.log10, np.sin: ops.sin, np.cos: ops.cos,
+    np.tan: ops.tan, np.arcsin: ops.arcsin, np.arccos: ops.arccos, np.arctan: ops.arctan,
+    np.arctan2: ops.arctan2, np.sinh: ops.sinh, np.cosh: ops.cosh, np.tanh: ops.tanh,
+    np.arcsinh: ops.arcsinh, np.arccosh: ops.arccosh, np.arctanh: ops.arctanh,
+    np.square: ops.square, np.reciprocal: ops.reciprocal, np.remainder: ops.remainder,
+    np.floor_divide: ops.floor_divide, np.matmul: ops.matmul, np.equal: ops.equal,
+    np.not_equal: ops.not_equal, np.less: ops.less, np.less_equal: ops.less_equal,
+    np.greater: ops.greater, np.greater_equal: ops.greater_equal,
+    np.logical_and: ops.logical_and, np.logical_or: ops.logical_or,
+    np.logical_xor: ops.logical_xor, np.logical_not: ops.logical_not,
+    np.isnan: ops.isnan, np.isinf: ops.isinf, np.isfinite: ops.isfinite,
+}
+_REDUCE = {np.add: ops.sum, np.multiply: ops.prod, np.maximum: ops.max, np.minimum: ops.min}
+
+
+def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
+    name = f"numpy.{ufunc.__name__}"
+    if kwargs.get("out") is not None:
+        raise TypeError(f"{name}: out= is not supported with chainrule tensors (the result "
+                        "would escape the graph); assign the result instead")
+    kwargs.pop("out", None)
+    if method == "__call__":
+        op = _UFUNCS.get(ufunc)
+        if op is None:
+            raise TypeError(f"{name} is not supported on chainrule tensors (chainrule cannot "
+                            "differentiate it); convert with .numpy() if you do not need "
+                            "its gradient")
+        if kwargs:
+            raise TypeError(f"{name}: the arguments {sorted(kwargs)} are not supported on "
+                            "chainrule tensors")
+        return op(*inputs)
+    if method == "reduce" and ufunc in _REDUCE:
+        axis = kwargs.pop("axis", 0)
+        keepdims = kwargs.pop("keepdims", False)
+        if kwargs.pop("dtype", None) is not None or kwargs:
+            raise TypeError(f"{name}.reduce: only axis= and keepdims= are supported on tensors")
+        return _REDUCE[ufunc](inputs[0], axis, keepdims)
+    raise TypeError(f"{name}.{method} is not supported on chainrule tensors")
+
+
+_bind()
