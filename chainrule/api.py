@@ -6,6 +6,7 @@ rules run at NumPy speed); the public version first turns array-likes into tenso
 """
 from __future__ import annotations
 
+import builtins
 import functools
 
 from . import ops
@@ -43,7 +44,7 @@ def _sequence(op):
 
 
 def _einsum(subscripts, *operands):
-    if not any(isinstance(o, Tensor) for o in operands):
+    if not builtins.any(isinstance(o, Tensor) for o in operands):
         operands = (asarray(operands[0]),) + operands[1:]
     return ops.einsum(subscripts, *operands)
 

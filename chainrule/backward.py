@@ -121,13 +121,13 @@ def root_cotangent(y: Tensor, gradient, create_graph: bool, caller: str,
         raise RuntimeError(
             f"{caller}: {argname} has shape {array.shape} but the output has shape {y.shape}; "
             "they must match (the gradient is the v in vᵀ·J, one entry per output element)")
-    if array.dtype != y.dtype:
-        array = array.astype(y.dtype)
-        gradient = None
     if create_graph:
         if isinstance(gradient, Tensor):
-            return gradient, True
-        return wrap(array, y.__class__), True
+            # astype is recorded, so the result stays differentiable in the gradient itself.
+            return (gradient if gradient.dtype == y.dtype else gradient.astype(y.dtype)), True
+        return wrap(array.astype(y.dtype, copy=False), y.__class__), True
+    if array.dtype != y.dtype:
+        return array.astype(y.dtype), False
     return array, True
 
 

@@ -138,11 +138,19 @@ def _clip_x(g, ans, x, lo, hi):
     return where(logical_and(x >= lo, x <= hi), g, 0)
 
 
-clip = primitive("clip", _clip_impl, (
-    _clip_x,
-    lambda g, ans, x, lo, hi: where(x < lo, g, 0),
-    lambda g, ans, x, lo, hi: where(x > hi, g, 0),
-), nin=3, backward_name="ClampBackward")
+def _clip_lo(g, ans, x, lo, hi):
+    # clip is minimum(maximum(x, lo), hi): lo wins where x < lo, unless hi is lower still.
+    below = x < lo
+    return where(below if hi is None else logical_and(below, lo <= hi), g, 0)
+
+
+def _clip_hi(g, ans, x, lo, hi):
+    above = x > hi
+    return where(above if lo is None else logical_or(above, lo > hi), g, 0)
+
+
+clip = primitive("clip", _clip_impl, (_clip_x, _clip_lo, _clip_hi), nin=3,
+                 backward_name="ClampBackward")
 clip.__doc__ = """Limit x to [lo, hi] (either may be None). The gradient passes where
 lo <= x <= hi, boundaries included, and goes to the bound where x lies outside."""
 

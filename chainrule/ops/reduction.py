@@ -48,9 +48,14 @@ def var(x, axis=None, ddof: int = 0, keepdims: bool = False):
 
 
 def std(x, axis=None, ddof: int = 0, keepdims: bool = False):
-    """Standard deviation over ``axis``. Its derivative is infinite where it is 0."""
-    from .elementwise import sqrt
-    return sqrt(var(x, axis, ddof, keepdims))
+    """Standard deviation over ``axis``. Where it is 0 (constant values) its gradient is
+    taken as 0, as for the norm at the zero vector."""
+    from .linalg import norm_p
+    shape = shape_of(x)
+    axes = normalize_axes(axis, len(shape), "std")
+    n = _reduced_size(shape, axes)
+    centered = x - sum_p(x, axes, True, shape) * (1.0 / n)
+    return norm_p(centered, 2, axes, bool(keepdims), shape) * (1.0 / np.sqrt(n - ddof))
 
 
 # ---------------------------------------------------------------- prod
