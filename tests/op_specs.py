@@ -195,7 +195,7 @@ add("linalg.slogdet", lambda x: cr.linalg.slogdet(-x)[1], ("matrix", (2, 3, 3)),
     label="negative det, batched")
 add("linalg.solve", cr.linalg.solve, ("matrix", (3, 3)), ("real", (3,)), label="vector b")
 add("linalg.solve", cr.linalg.solve, ("matrix", (3, 3)), ("real", (3, 2)), label="matrix b")
-add("linalg.solve", cr.linalg.solve, ("matrix", (2, 3, 3)), ("real", (3, 1)),
+add("linalg.solve", cr.linalg.solve, ("matrix", (2, 3, 3)), ("real", (1, 3, 2)),
     label="batched a")
 
 # ---------------------------------------------------------------- shape and indexing

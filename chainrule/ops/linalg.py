@@ -352,6 +352,10 @@ def slogdet(x) -> tuple:
 
 
 def _solve(a, b):
+    # Always a stack of matrices: NumPy 1 would read b with one dimension less than a
+    # as a stack of vectors, so give b a's number of dimensions first.
+    if b.ndim < a.ndim:
+        b = b.reshape((1,) * (a.ndim - b.ndim) + b.shape)
     return np.linalg.solve(a, b)
 
 
