@@ -15,8 +15,13 @@ from .tensor import Tensor
 
 
 def _unary(op):
-    def public(x, *args, **kwargs):
-        return op(x if isinstance(x, Tensor) else asarray(x), *args, **kwargs)
+    prim = getattr(op, "prim", None)
+    if prim is not None and prim.nin == 1 and prim.call is op:
+        def public(x):  # elementwise: the hot path in loops, so no argument packing
+            return op(x if isinstance(x, Tensor) else asarray(x))
+    else:
+        def public(x, *args, **kwargs):
+            return op(x if isinstance(x, Tensor) else asarray(x), *args, **kwargs)
     return functools.update_wrapper(public, op)
 
 

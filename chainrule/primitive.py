@@ -186,6 +186,10 @@ def _output(cls, data, node, prim, base) -> Tensor:
 
 
 # ------------------------------------------------------------------ call paths
+#
+# The unary and binary paths build their Node and Tensor inline instead of calling
+# _make_node / _output: on a small array one Python call costs about as much as NumPy's
+# own work, and these two paths carry nearly every operation in user loops.
 
 
 def _unary_call(prim):
