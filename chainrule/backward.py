@@ -44,9 +44,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
     ``allow_unused=True``).
     """
     outputs = _as_tensor_sequence(outputs, "outputs")
-    single = isinstance(inputs, Tensor)
     inputs = _as_tensor_sequence(inputs, "inputs")
-    if grad_outputs is None or isinstance(grad_outputs, Tensor):
+    if grad_outputs is None or not isinstance(grad_outputs, (list, tuple)):
         grad_outputs = [grad_outputs] * len(outputs) if grad_outputs is None else [grad_outputs]
     else:
         grad_outputs = list(grad_outputs)
@@ -77,7 +76,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
             raise RuntimeError(
                 f"grad: input {i} (shape {inputs[i].shape}) was not used to compute the outputs; "
                 "pass allow_unused=True to get None for it")
-    return results[0:1] if single else tuple(results)
+    return tuple(results)
 
 
 def _as_tensor_sequence(value, what: str) -> list:
@@ -327,6 +326,11 @@ def _results(targets, leaf_grads, capture, borrowed, create_graph):
         if t._node is None:
             g = leaf_grads.get(t)
             if g is not None:
+                hooks = t._extra.get("hooks") if t._extra is not None else None
+                if hooks:
+                    g, changed = _run_hooks(hooks, g, create_graph)
+                    if changed:
+                        borrowed.add(t)
                 g = _copy_if(g, t in borrowed, create_graph)
         else:
             g = capture.get(t._node)

@@ -36,6 +36,10 @@ def as_ndarray(data, dtype=None, copy: bool = False) -> np.ndarray:
             raise TypeError(
                 f"cannot make a tensor from {type(data).__name__} data: it is not numeric or "
                 "its nested lists are ragged (rows of different lengths)")
+        if array.dtype.kind not in "biufc":
+            raise TypeError(
+                f"cannot make a tensor from data of dtype {array.dtype} (e.g. strings); "
+                "give numbers")
         if dtype is None:
             inferred = dtypes.infer_dtype(data)
             dtype = inferred if inferred is not None else dtypes.python_data_dtype(array, data)
@@ -104,11 +108,13 @@ def _float_dtype(dtype):
 def _shape(shape) -> tuple:
     if isinstance(shape, Tensor):
         shape = shape.tolist()
+    if isinstance(shape, str | bytes):
+        raise TypeError(f"shape must be an int or a sequence of ints, got the string {shape!r}")
     if isinstance(shape, (int, np.integer)):
         return (int(shape),)
     try:
         return tuple(int(s) for s in shape)
-    except TypeError:
+    except (TypeError, ValueError):
         raise TypeError(f"shape must be an int or a sequence of ints, got {shape!r}") from None
 
 

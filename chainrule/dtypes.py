@@ -66,9 +66,11 @@ def infer_dtype(data) -> np.dtype | None:
 
 def python_data_dtype(array: np.ndarray, data) -> np.dtype:
     """Dtype for an array built from nested Python lists: float64 becomes the default."""
-    if array.dtype == float64 and not isinstance(data, np.ndarray):
+    if isinstance(data, np.ndarray | np.generic):
+        return array.dtype
+    if array.dtype == float64:
         return _default[0]
-    if array.dtype.kind == "i" and not isinstance(data, np.ndarray):
+    if array.dtype.kind == "i":
         return int64
     return array.dtype
 

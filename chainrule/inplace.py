@@ -15,6 +15,15 @@ from .graph import bump_version, grad_state
 from .tensor import Tensor, wrap
 
 
+def _same_kind(exc: Exception) -> type:
+    """The standard exception type to re-raise NumPy's error as (NumPy's own casting
+    errors subclass TypeError but cannot be built from a message)."""
+    for kind in (IndexError, TypeError, ValueError):
+        if isinstance(exc, kind):
+            return kind
+    return RuntimeError
+
+
 def _version_counter(x: Tensor) -> list:
     if x._version is None:
         x._version = [0, False]
@@ -54,9 +63,9 @@ def _commit(x: Tensor, result: Tensor, what: str) -> Tensor:
     try:
         np.copyto(x._data, result._data, casting="same_kind")
     except (TypeError, ValueError) as exc:
-        raise type(exc)(f"{what}: cannot store a result of dtype {result.dtype} and shape "
-                        f"{result.shape} in a tensor of dtype {x.dtype} and shape "
-                        f"{x.shape}: {exc}") from None
+        raise _same_kind(exc)(
+            f"{what}: cannot store a result of dtype {result.dtype} and shape {result.shape} "
+            f"in a tensor of dtype {x.dtype} and shape {x.shape}: {exc}") from None
     x._node = result._node
     x._requires_grad = result._requires_grad
     bump_version(_version_counter(x))
@@ -72,9 +81,10 @@ def apply_inplace(x: Tensor, op, ufunc, other, what: str) -> Tensor:
     value = other._data if isinstance(other, Tensor) else other
     try:
         ufunc(x._data, value, out=x._data, casting="same_kind")
-    except (TypeError, ValueError, np.exceptions.UFuncTypeError) as exc:
-        raise type(exc)(f"{what}: cannot update a tensor of dtype {x.dtype} and shape "
-                        f"{x.shape} in place with {np.shape(value)}: {exc}") from None
+    except (TypeError, ValueError) as exc:
+        raise _same_kind(exc)(
+            f"{what}: cannot update a tensor of dtype {x.dtype} and shape {x.shape} in place "
+            f"with a value of shape {np.shape(value)}: {exc}") from None
     bump_version(_version_counter(x))
     return x
 
@@ -93,7 +103,7 @@ def setitem(x: Tensor, index, value) -> None:
     try:
         x._data[index] = data
     except (ValueError, TypeError, IndexError) as exc:
-        raise type(exc)(f"x[index] = value: cannot assign a value of shape {np.shape(data)} "
+        raise _same_kind(exc)(f"x[index] = value: cannot assign a value of shape {np.shape(data)} "
                         f"to index {index!r} of a tensor of shape {x.shape}: {exc}") from None
     bump_version(_version_counter(x))
 

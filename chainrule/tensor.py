@@ -310,16 +310,12 @@ class RemovableHandle:
             pass
 
 
-_warned = [False]
-
-
 def _warn_non_leaf_grad() -> None:
-    if not _warned[0]:
-        _warned[0] = True
-        warnings.warn(
-            "the .grad of a non-leaf tensor is not populated by backward and is None; call "
-            ".retain_grad() on it before backward if you want its gradient, or use "
-            "chainrule.autograd.grad(y, x)", UserWarning, stacklevel=3)
+    # Python's warning filters show this once per place in the user's code.
+    warnings.warn(
+        "the .grad of a non-leaf tensor is not populated by backward and is None; call "
+        ".retain_grad() on it before backward if you want its gradient, or use "
+        "chainrule.autograd.grad(y, x)", UserWarning, stacklevel=3)
 
 
 def wrap(data: np.ndarray, cls=Tensor) -> Tensor:

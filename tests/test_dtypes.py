@@ -148,6 +148,12 @@ def test_int_tensor_with_python_float_gives_float32():
     assert (x / 2).dtype == np.float32
 
 
+def test_int_tensor_division_gives_default_float():
+    q = cr.tensor([1, 3]) / cr.tensor([2, 4])
+    assert q.dtype == np.float32
+    np.testing.assert_array_equal(q.numpy(), [0.5, 0.75])
+
+
 def test_int_tensor_with_python_int_stays_int():
     x = cr.tensor([1, 2, 3])
     assert (x * 2).dtype == np.int64
