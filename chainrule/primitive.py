@@ -151,6 +151,21 @@ def dtypes_array(value) -> ndarray:
     return array
 
 
+def forward_error(prim: Primitive, exc: Exception, datas) -> Exception:
+    """NumPy's error from inside a primitive, re-raised naming the op and its inputs."""
+    message = str(exc).strip()
+    if not message.startswith(prim.name):
+        message = f"{prim.name}: {message}"
+    inputs = ", ".join(
+        f"{np.shape(d)} {d.dtype}" if isinstance(d, ndarray) else repr(d) for d in datas)
+    message = f"{message} (inputs: {inputs})"
+    for kind in (np.linalg.LinAlgError, IndexError, TypeError, ValueError,
+                 ZeroDivisionError, OverflowError, MemoryError):
+        if isinstance(exc, kind):
+            return kind(message)
+    return RuntimeError(message)
+
+
 # ------------------------------------------------------------------ node construction
 
 
@@ -201,7 +216,10 @@ def _unary_call(prim):
         if not isinstance(x, Tensor):
             return impl(x)
         xd = x._data
-        out = impl(xd)
+        try:
+            out = impl(xd)
+        except Exception as exc:
+            raise forward_error(prim, exc, (xd,)) from None
         if type(out) is not ndarray:
             out = asarray(out)
         if out.dtype is not xd.dtype:
@@ -273,7 +291,10 @@ def _binary_call(prim):
                 xd = x = as_operand(x)
         else:
             return impl(x, y)
-        out = impl(xd, yd)
+        try:
+            out = impl(xd, yd)
+        except Exception as exc:
+            raise forward_error(prim, exc, (xd, yd)) from None
         if type(out) is not ndarray:
             out = asarray(out)
         if out.dtype is not xd.dtype:
@@ -386,7 +407,10 @@ def _general_call(prim):
             return impl(*args)
         cls, datas, inputs, parents = prepared
         params = args[n:]
-        out = impl(*datas, *params)
+        try:
+            out = impl(*datas, *params)
+        except Exception as exc:
+            raise forward_error(prim, exc, datas) from None
         base = args[0] if isinstance(args[0], Tensor) else None
         return _finish(prim, cls, out, datas, inputs, parents, params, base)
     return call
@@ -402,7 +426,10 @@ def _variadic_call(prim):
             return impl(*args)
         cls, datas, inputs, parents = prepared
         params = args[n:]
-        out = impl(*datas, *params)
+        try:
+            out = impl(*datas, *params)
+        except Exception as exc:
+            raise forward_error(prim, exc, datas) from None
         return _finish(prim, cls, out, datas, inputs, parents, params, None)
     return call
 
@@ -421,7 +448,10 @@ def _nondiff_call(prim, variadic):
             return impl(*args)
         prepared = _prepare(args, n)
         _, datas, _, _ = prepared
-        out = impl(*datas, *args[n:])
+        try:
+            out = impl(*datas, *args[n:])
+        except Exception as exc:
+            raise forward_error(prim, exc, datas) from None
         if type(out) is not ndarray:
             out = asarray(out)
         return _output(cls, out, None, prim, None)
