@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import builtins
 import functools
+import inspect
 
 from . import ops
 from .creation import asarray
@@ -60,25 +61,33 @@ tanh arcsinh arccosh arctanh sigmoid relu logical_not isnan isinf isfinite
 sum mean prod max min amax amin argmax argmin var std cumsum cumprod logsumexp softmax
 log_softmax all any count_nonzero reshape ravel flatten transpose swapaxes moveaxis squeeze
 expand_dims broadcast_to sum_to flip roll repeat tile pad take astype atleast_1d atleast_2d
-split getitem norm inv det slogdet""".split()
+split getitem norm inv det slogdet clip""".split()
 
 _BINARY = """add subtract multiply divide power maximum minimum arctan2 remainder mod
 floor_divide equal not_equal less less_equal greater greater_equal logical_and logical_or
 logical_xor matmul dot vdot inner outer tensordot solve""".split()
 
-_TERNARY = ["where", "clip"]
+_TERNARY = ["where"]
 _SEQUENCE = ["concatenate", "stack", "hstack", "vstack"]
 
+def _annotate(public, op) -> None:
+    """Public functions take array-likes and always return tensors: say so in the
+    signature that help() and editors show."""
+    signature = inspect.signature(op)
+    params = [p if p.annotation is not p.empty or p.kind is p.VAR_KEYWORD
+              or p.default is not p.empty else p.replace(annotation="ArrayLike")
+              for p in signature.parameters.values()]
+    public.__signature__ = signature.replace(parameters=params, return_annotation="Tensor")
+
+
 _exports = {}
-for _name in _UNARY:
-    _exports[_name] = _unary(getattr(ops, _name))
-for _name in _BINARY:
-    _exports[_name] = _binary(getattr(ops, _name))
-for _name in _TERNARY:
-    _exports[_name] = _ternary(getattr(ops, _name))
-for _name in _SEQUENCE:
-    _exports[_name] = _sequence(getattr(ops, _name))
+for _names, _wrap in ((_UNARY, _unary), (_BINARY, _binary), (_TERNARY, _ternary),
+                      (_SEQUENCE, _sequence)):
+    for _name in _names:
+        _exports[_name] = _wrap(getattr(ops, _name))
+        _annotate(_exports[_name], getattr(ops, _name))
 _exports["einsum"] = functools.update_wrapper(_einsum, ops.einsum)
+_annotate(_exports["einsum"], ops.einsum)
 _exports["allclose"] = ops.allclose
 globals().update(_exports)
 

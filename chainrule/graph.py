@@ -111,6 +111,11 @@ class set_grad_enabled(_GradModeContext):
     def __exit__(self, *exc) -> None:
         grad_state.enabled = self._prev
 
+    def __call__(self, func):
+        # Used as a decorator, the mode applies inside the function only.
+        grad_state.enabled = self._prev
+        return super().__call__(func)
+
 
 # ---------------------------------------------------------------- in-place tracking
 #

@@ -254,3 +254,14 @@ def test_backward_in_a_thread_while_main_is_in_no_grad():
         _run_in_thread(lambda: y.backward())
         assert cr.is_grad_enabled() is False
     np.testing.assert_array_equal(x.grad.numpy(), [3.0, 12.0])
+
+
+def test_set_grad_enabled_as_decorator_applies_only_inside():
+    @cr.set_grad_enabled(False)
+    def double(t):
+        return t * 2
+
+    assert cr.is_grad_enabled()
+    x = cr.ones(2, requires_grad=True)
+    assert not double(x).requires_grad
+    assert (x * 2).requires_grad

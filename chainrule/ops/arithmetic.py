@@ -6,6 +6,12 @@ again. Kink conventions are stated where a function has one.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence  # noqa: F401 - annotations
+
+from ..typing import Array, ArrayLike, Axis, DTypeLike, ShapeLike  # noqa: F401
+
+import inspect
+
 import numpy as np
 
 from ..primitive import primitive
@@ -69,12 +75,12 @@ power.__doc__ = """x ** y. Derivative in x: y·x**(y-1) (0 where y == 0); in y: 
 (0 where x == 0)."""
 
 
-def reciprocal(x):
+def reciprocal(x: ArrayLike) -> Array:
     """1 / x."""
     return divide(1.0, x)
 
 
-def square(x):
+def square(x: ArrayLike) -> Array:
     """x * x."""
     return multiply(x, x)
 
@@ -123,6 +129,7 @@ where = primitive("where", _where_impl, (
     lambda g, ans, c, x, y: where(c, 0, g),
 ), nin=3)
 where.__doc__ = "x where condition holds, else y. The condition is not differentiated."
+where.__signature__ = inspect.signature(lambda condition, x, y: None)
 
 
 def _clip_impl(x, lo, hi):
@@ -149,10 +156,16 @@ def _clip_hi(g, ans, x, lo, hi):
     return where(above if lo is None else logical_or(above, lo > hi), g, 0)
 
 
-clip = primitive("clip", _clip_impl, (_clip_x, _clip_lo, _clip_hi), nin=3,
-                 backward_name="ClampBackward")
-clip.__doc__ = """Limit x to [lo, hi] (either may be None). The gradient passes where
-lo <= x <= hi, boundaries included, and goes to the bound where x lies outside."""
+clip_p = primitive("clip", _clip_impl, (_clip_x, _clip_lo, _clip_hi), nin=3,
+                   backward_name="ClampBackward")
+
+
+def clip(a: ArrayLike, a_min: ArrayLike | None = None, a_max: ArrayLike | None = None) -> Array:
+    """Limit a to [a_min, a_max] (either may be None). The gradient passes where
+    a_min <= a <= a_max, boundaries included, and goes to the bound where a lies outside."""
+    if a_min is None and a_max is None:
+        raise ValueError("clip: give a_min, a_max or both")
+    return clip_p(a, a_min, a_max)
 
 
 def _abs_rule(g, ans, x):
@@ -179,7 +192,7 @@ def _round_impl(x, decimals):
 round_ = primitive("round", _round_impl, None, nin=1)
 
 
-def round(x, decimals: int = 0):  # noqa: A001 - NumPy's name
+def round(x: ArrayLike, decimals: int = 0) -> Array:  # noqa: A001 - NumPy's name
     """Round to ``decimals`` places (halves to even). Not differentiable."""
     return round_(x, decimals)
 

@@ -1,6 +1,10 @@
 """Comparisons and tests: not differentiable, they return boolean tensors."""
 from __future__ import annotations
 
+from collections.abc import Sequence  # noqa: F401 - annotations
+
+from ..typing import Array, ArrayLike, Axis, DTypeLike, ShapeLike  # noqa: F401
+
 import numpy as np
 
 from ..primitive import primitive
@@ -35,12 +39,12 @@ all_p = primitive("all", _all_impl, None)
 any_p = primitive("any", _any_impl, None)
 
 
-def all(x, axis=None, keepdims: bool = False):  # noqa: A001 - NumPy's name
+def all(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:  # noqa: A001 - NumPy's name
     """True where every element along ``axis`` is true."""
     return all_p(x, axis, keepdims)
 
 
-def any(x, axis=None, keepdims: bool = False):  # noqa: A001 - NumPy's name
+def any(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:  # noqa: A001 - NumPy's name
     """True where some element along ``axis`` is true."""
     return any_p(x, axis, keepdims)
 
@@ -52,7 +56,7 @@ def _count_nonzero_impl(x, axis, keepdims):
 count_nonzero_p = primitive("count_nonzero", _count_nonzero_impl, None)
 
 
-def count_nonzero(x, axis=None, keepdims: bool = False):
+def count_nonzero(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     return count_nonzero_p(x, axis, keepdims)
 
 

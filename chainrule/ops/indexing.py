@@ -6,6 +6,10 @@ places, so an index repeated k times receives k contributions.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence  # noqa: F401 - annotations
+
+from ..typing import Array, ArrayLike, Axis, DTypeLike, ShapeLike  # noqa: F401
+
 import numpy as np
 
 from ..primitive import primitive
@@ -72,7 +76,7 @@ scatter_add = primitive("scatter_add", _scatter_impl, (
 scatter_add.__doc__ = "zeros(shape) with c added at index (repeated indices accumulate)."
 
 
-def getitem(x, index):
+def getitem(x: ArrayLike, index: object) -> Array:
     """x[index] for NumPy indices; differentiable (repeated indices accumulate)."""
     index = normalize_index(index)
     shape = np.shape(x)
@@ -85,7 +89,7 @@ def getitem(x, index):
             from None
 
 
-def take(x, indices, axis=None):
+def take(x: ArrayLike, indices: ArrayLike, axis: Axis = None) -> Array:
     """Elements of x at ``indices`` along ``axis`` (of the flattened x when None)."""
     from .shape import normalize_axis, ravel
     indices = np.asarray(indices._data if isinstance(indices, Tensor) else indices)

@@ -6,6 +6,10 @@ broadcast; the engine sums broadcast cotangents back to each input's shape.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence  # noqa: F401 - annotations
+
+from ..typing import Array, ArrayLike, Axis, DTypeLike, ShapeLike  # noqa: F401
+
 import builtins
 import math
 import string
@@ -55,7 +59,7 @@ matmul.__doc__ = """Matrix product with NumPy's rules: 1-D operands are vectors,
 two dimensions are stacks of matrices that broadcast."""
 
 
-def dot(a, b):
+def dot(a: ArrayLike, b: ArrayLike) -> Array:
     """NumPy's dot: products of scalars, inner product of vectors, matrix product, and for
     N-d arrays the sum over the last axis of a and the second-to-last of b."""
     an, bn = np.ndim(a), np.ndim(b)
@@ -66,24 +70,24 @@ def dot(a, b):
     return tensordot(a, b, axes=([-1], [-2]))
 
 
-def vdot(a, b):
+def vdot(a: ArrayLike, b: ArrayLike) -> Array:
     """Sum of the elementwise product of the flattened a and b (real values)."""
     return matmul(ravel(a), ravel(b))
 
 
-def inner(a, b):
+def inner(a: ArrayLike, b: ArrayLike) -> Array:
     """Sum product over the last axes of a and b."""
     if np.ndim(a) == 0 or np.ndim(b) == 0:
         return a * b
     return tensordot(a, b, axes=([-1], [-1]))
 
 
-def outer(a, b):
+def outer(a: ArrayLike, b: ArrayLike) -> Array:
     """outer(a, b)[i, j] = a.ravel()[i] * b.ravel()[j]."""
     return reshape(a, (-1, 1)) * reshape(b, (1, -1))
 
 
-def tensordot(a, b, axes=2):
+def tensordot(a: ArrayLike, b: ArrayLike, axes: Axis | int = 2) -> Array:
     """Sum products over the given axes of a and b (NumPy's tensordot)."""
     an, bn = np.ndim(a), np.ndim(b)
     if isinstance(axes, int | np.integer):
@@ -174,7 +178,7 @@ def _einsum_rule(i, g, ans, *args):
 einsum_p = primitive("einsum", _einsum_impl, EachInput(_einsum_rule), nin=1, variadic=True)
 
 
-def einsum(subscripts: str, *operands):
+def einsum(subscripts: str, *operands: ArrayLike) -> Array:
     """Einstein summation (NumPy's einsum), differentiable in every operand."""
     inputs, out = _parse_einsum(subscripts, [shape_of(o) for o in operands])
     return einsum_p(*operands, ",".join(inputs) + "->" + out)
@@ -214,7 +218,7 @@ norm_p = primitive("norm", _norm_impl, (_norm_rule,), save="both",
                    backward_name="NormBackward")
 
 
-def norm(x, ord=None, axis=None, keepdims: bool = False):
+def norm(x: ArrayLike, ord: float | str | None = None, axis: Axis = None, keepdims: bool = False) -> Array:
     """Vector p-norms and the matrix Frobenius, 1, and inf norms (NumPy's linalg.norm).
 
     At the zero vector the gradient of the 2-norm (and of p-norms) is taken as 0.
@@ -294,7 +298,7 @@ inv_p = primitive("inv", _inv, (
 ), save="output", backward_name="LinalgInvBackward")
 
 
-def inv(x):
+def inv(x: ArrayLike) -> Array:
     """Inverse of a square matrix (or of each in a stack)."""
     _check_square(x, "inv")
     return inv_p(x)
@@ -313,7 +317,7 @@ det_p = primitive("det", _det, (_det_rule,), save="both",
                   backward_name="LinalgDetBackward")
 
 
-def det(x):
+def det(x: ArrayLike) -> Array:
     """Determinant. Its gradient needs the inverse, so it raises for singular matrices."""
     _check_square(x, "det")
     return det_p(x)
@@ -335,7 +339,7 @@ def _sign_det(x):
 sign_det_p = primitive("sign_det", _sign_det, None)
 
 
-def slogdet(x) -> tuple:
+def slogdet(x: ArrayLike) -> tuple:
     """(sign, log|det|) of a square matrix; log|det| is differentiable, sign is not."""
     _check_square(x, "slogdet")
     return sign_det_p(x), logabsdet_p(x)
@@ -361,7 +365,7 @@ solve_p = primitive("solve", _solve, (
 _NUMPY2 = int(np.__version__.split(".")[0]) >= 2
 
 
-def solve(a, b):
+def solve(a: ArrayLike, b: ArrayLike) -> Array:
     """x with a @ x = b. b is a vector when it is 1-D (NumPy 2's rule; NumPy 1 also treats
     b with one dimension less than a as a stack of vectors)."""
     _check_square(a, "solve")

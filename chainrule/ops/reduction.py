@@ -5,6 +5,10 @@ Reductions take NumPy's ``axis`` (None, an int or a tuple) and ``keepdims``.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence  # noqa: F401 - annotations
+
+from ..typing import Array, ArrayLike, Axis, DTypeLike, ShapeLike  # noqa: F401
+
 import numpy as np
 
 from ..primitive import primitive
@@ -23,13 +27,13 @@ def _reduced_size(shape, axes) -> int:
     return int(np.prod([shape[a] for a in axes]))
 
 
-def sum(x, axis=None, keepdims: bool = False):  # noqa: A001 - NumPy's name
+def sum(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:  # noqa: A001 - NumPy's name
     """Sum over ``axis`` (all axes when None)."""
     shape = shape_of(x)
     return sum_p(x, normalize_axes(axis, len(shape), "sum"), bool(keepdims), shape)
 
 
-def mean(x, axis=None, keepdims: bool = False):
+def mean(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     """Arithmetic mean over ``axis``."""
     shape = shape_of(x)
     axes = normalize_axes(axis, len(shape), "mean")
@@ -38,7 +42,7 @@ def mean(x, axis=None, keepdims: bool = False):
     return total * (1.0 / n) if n else total * np.nan
 
 
-def var(x, axis=None, ddof: int = 0, keepdims: bool = False):
+def var(x: ArrayLike, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Array:
     """Variance over ``axis``, dividing by n - ddof."""
     shape = shape_of(x)
     axes = normalize_axes(axis, len(shape), "var")
@@ -47,7 +51,7 @@ def var(x, axis=None, ddof: int = 0, keepdims: bool = False):
     return sum_p(centered * centered, axes, bool(keepdims), shape) * (1.0 / (n - ddof))
 
 
-def std(x, axis=None, ddof: int = 0, keepdims: bool = False):
+def std(x: ArrayLike, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Array:
     """Standard deviation over ``axis``. Where it is 0 (constant values) its gradient is
     taken as 0, as for the norm at the zero vector."""
     from .linalg import norm_p
@@ -87,7 +91,7 @@ def _prod_rule(g, ans, x, axes, keepdims, shape):
 prod_p = primitive("prod", _prod_impl, (_prod_rule,), save="both")
 
 
-def prod(x, axis=None, keepdims: bool = False):
+def prod(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     """Product over ``axis``. Exact at zeros (the derivative is the product of the others)."""
     shape = shape_of(x)
     return prod_p(x, normalize_axes(axis, len(shape), "prod"), bool(keepdims), shape)
@@ -121,7 +125,7 @@ def _check_nonempty(shape, axes, op):
                          "no identity")
 
 
-def max(x, axis=None, keepdims: bool = False):  # noqa: A001 - NumPy's name
+def max(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:  # noqa: A001 - NumPy's name
     """Maximum over ``axis``. Tied maxima share the gradient equally."""
     shape = shape_of(x)
     axes = normalize_axes(axis, len(shape), "max")
@@ -129,7 +133,7 @@ def max(x, axis=None, keepdims: bool = False):  # noqa: A001 - NumPy's name
     return max_p(x, axes, bool(keepdims), shape)
 
 
-def min(x, axis=None, keepdims: bool = False):  # noqa: A001 - NumPy's name
+def min(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:  # noqa: A001 - NumPy's name
     """Minimum over ``axis``. Tied minima share the gradient equally."""
     shape = shape_of(x)
     axes = normalize_axes(axis, len(shape), "min")
@@ -152,12 +156,12 @@ argmax_p = primitive("argmax", _argmax_impl, None)
 argmin_p = primitive("argmin", _argmin_impl, None)
 
 
-def argmax(x, axis=None, keepdims: bool = False):
+def argmax(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     """Index of the maximum (of the flattened x when axis is None). Not differentiable."""
     return argmax_p(x, axis, keepdims)
 
 
-def argmin(x, axis=None, keepdims: bool = False):
+def argmin(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     """Index of the minimum (of the flattened x when axis is None). Not differentiable."""
     return argmin_p(x, axis, keepdims)
 
@@ -178,7 +182,7 @@ cumsum_p = primitive("cumsum", _cumsum_impl, (
 ), save="none")
 
 
-def cumsum(x, axis=None):
+def cumsum(x: ArrayLike, axis: Axis = None) -> Array:
     """Cumulative sum along ``axis`` (of the flattened x when None)."""
     if axis is None:
         return cumsum_p(ravel(x), 0)
@@ -211,7 +215,7 @@ def _cumprod_rule(g, ans, x, axis):
 cumprod_p = primitive("cumprod", _cumprod_impl, (_cumprod_rule,), save="both")
 
 
-def cumprod(x, axis=None):
+def cumprod(x: ArrayLike, axis: Axis = None) -> Array:
     """Cumulative product along ``axis`` (of the flattened x when None). Exact at zeros."""
     if axis is None:
         return cumprod_p(ravel(x), 0)
@@ -238,18 +242,18 @@ def _logsumexp_rule(g, ans, x, axes, keepdims, shape):
 logsumexp_p = primitive("logsumexp", _logsumexp_impl, (_logsumexp_rule,), save="both")
 
 
-def logsumexp(x, axis=None, keepdims: bool = False):
+def logsumexp(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     """log(sum(exp(x))) over ``axis``, computed without overflow."""
     shape = shape_of(x)
     return logsumexp_p(x, normalize_axes(axis, len(shape), "logsumexp"), bool(keepdims), shape)
 
 
-def log_softmax(x, axis=-1):
+def log_softmax(x: ArrayLike, axis: Axis = -1) -> Array:
     """x - logsumexp(x) along ``axis``: log-probabilities, stable for large inputs."""
     return x - logsumexp(x, axis, keepdims=True)
 
 
-def softmax(x, axis=-1):
+def softmax(x: ArrayLike, axis: Axis = -1) -> Array:
     """exp(x) / sum(exp(x)) along ``axis``."""
     return exp(log_softmax(x, axis))
 

@@ -5,6 +5,10 @@ their rules are views of the cotangent too (``aliases=True``).
 """
 from __future__ import annotations
 
+from collections.abc import Sequence  # noqa: F401 - annotations
+
+from ..typing import Array, ArrayLike, Axis, DTypeLike, ShapeLike  # noqa: F401
+
 import builtins
 import operator
 
@@ -56,7 +60,7 @@ reshape_p = primitive("reshape", _reshape_impl, (
 ), save="none", aliases=True, view=True, backward_name="ViewBackward")
 
 
-def reshape(x, *shape):
+def reshape(x: ArrayLike, *shape) -> Array:
     """The values of x in a new shape (a view when possible). One entry may be -1."""
     if len(shape) == 1 and not isinstance(shape[0], int | np.integer):
         shape = shape[0]
@@ -79,12 +83,12 @@ def reshape(x, *shape):
     return reshape_p(x, target, in_shape)
 
 
-def ravel(x):
+def ravel(x: ArrayLike) -> Array:
     """The values of x as a 1-D tensor."""
     return reshape(x, -1)
 
 
-def flatten(x):
+def flatten(x: ArrayLike) -> Array:
     return reshape(x, -1)
 
 
@@ -97,7 +101,7 @@ transpose_p = primitive("transpose", _transpose_impl, (
 ), save="none", aliases=True, view=True, backward_name="PermuteBackward")
 
 
-def transpose(x, axes=None):
+def transpose(x: ArrayLike, axes: Axis | int = None) -> Array:
     """Permute the axes (reverse them when ``axes`` is None)."""
     n = ndim_of(x)
     if axes is None:
@@ -111,7 +115,7 @@ def transpose(x, axes=None):
     return transpose_p(x, axes)
 
 
-def swapaxes(x, axis1: int, axis2: int):
+def swapaxes(x: ArrayLike, axis1: int, axis2: int) -> Array:
     n = ndim_of(x)
     a, b = normalize_axis(axis1, n, "swapaxes"), normalize_axis(axis2, n, "swapaxes")
     axes = list(range(n))
@@ -119,7 +123,7 @@ def swapaxes(x, axis1: int, axis2: int):
     return transpose(x, axes)
 
 
-def moveaxis(x, source, destination):
+def moveaxis(x: ArrayLike, source: int | Sequence[int], destination: int | Sequence[int]) -> Array:
     n = ndim_of(x)
     src = [normalize_axis(a, n, "moveaxis") for a in np.atleast_1d(source).tolist()]
     dst = [normalize_axis(a, n, "moveaxis") for a in np.atleast_1d(destination).tolist()]
@@ -131,7 +135,7 @@ def moveaxis(x, source, destination):
     return transpose(x, order)
 
 
-def squeeze(x, axis=None):
+def squeeze(x: ArrayLike, axis: Axis = None) -> Array:
     """Remove axes of length one (all of them, or those in ``axis``)."""
     shape = shape_of(x)
     if axis is None:
@@ -145,7 +149,7 @@ def squeeze(x, axis=None):
     return reshape(x, tuple(s for i, s in enumerate(shape) if i not in axes))
 
 
-def expand_dims(x, axis):
+def expand_dims(x: ArrayLike, axis: Axis) -> Array:
     """Insert axes of length one at the positions in ``axis``."""
     shape = list(shape_of(x))
     axes = axis if isinstance(axis, (tuple, list)) else (axis,)
@@ -167,7 +171,7 @@ broadcast_to_p = primitive("broadcast_to", _broadcast_impl, (
 ), save="none", view=True, backward_name="ExpandBackward")
 
 
-def broadcast_to(x, shape):
+def broadcast_to(x: ArrayLike, shape: ShapeLike) -> Array:
     """x repeated along new or length-one axes to ``shape`` (a read-only view)."""
     shape = tuple(shape) if not isinstance(shape, int) else (shape,)
     in_shape = shape_of(x)
@@ -180,7 +184,7 @@ def broadcast_to(x, shape):
     return broadcast_to_p(x, shape, in_shape)
 
 
-def sum_to(x, shape):
+def sum_to(x: ArrayLike, shape: ShapeLike) -> Array:
     """Sum x over broadcast axes so that it has ``shape`` (undoes broadcasting)."""
     xshape = shape_of(x)
     shape = tuple(shape)
@@ -231,7 +235,7 @@ concatenate_p = primitive("concatenate", _concatenate_impl, EachInput(_concatena
                           backward_name="CatBackward")
 
 
-def concatenate(arrays, axis: int = 0):
+def concatenate(arrays: Sequence[ArrayLike], axis: int = 0) -> Array:
     """Join a sequence of tensors along an existing axis."""
     arrays = list(arrays)
     if not arrays:
@@ -253,7 +257,7 @@ def concatenate(arrays, axis: int = 0):
     return concatenate_p(*arrays, axis, tuple(s[axis] for s in shapes))
 
 
-def stack(arrays, axis: int = 0):
+def stack(arrays: Sequence[ArrayLike], axis: int = 0) -> Array:
     """Join tensors of the same shape along a new axis."""
     arrays = list(arrays)
     if not arrays:
@@ -265,25 +269,25 @@ def stack(arrays, axis: int = 0):
     return concatenate([expand_dims(a, axis) for a in arrays], axis)
 
 
-def hstack(arrays):
+def hstack(arrays: Sequence[ArrayLike]) -> Array:
     arrays = [atleast_1d(a) for a in arrays]
     return concatenate(arrays, 0 if ndim_of(arrays[0]) == 1 else 1)
 
 
-def vstack(arrays):
+def vstack(arrays: Sequence[ArrayLike]) -> Array:
     return concatenate([atleast_2d(a) for a in arrays], 0)
 
 
-def atleast_1d(x):
+def atleast_1d(x: ArrayLike) -> Array:
     return reshape(x, (1,)) if ndim_of(x) == 0 else x
 
 
-def atleast_2d(x):
+def atleast_2d(x: ArrayLike) -> Array:
     n = ndim_of(x)
     return reshape(x, (1,) * (2 - n) + shape_of(x)) if n < 2 else x
 
 
-def split(x, indices_or_sections, axis: int = 0) -> list:
+def split(x: ArrayLike, indices_or_sections: int | Sequence[int], axis: int = 0) -> list:
     """Split x into pieces along ``axis``: n equal sections, or at the given indices."""
     shape = shape_of(x)
     axis = normalize_axis(axis, len(shape), "split")
@@ -312,7 +316,7 @@ flip_p = primitive("flip", _flip_impl, (
 ), save="none", aliases=True, view=True)
 
 
-def flip(x, axis=None):
+def flip(x: ArrayLike, axis: Axis = None) -> Array:
     """Reverse the order of elements along ``axis`` (all axes when None)."""
     axes = normalize_axes(axis, ndim_of(x), "flip")
     if axes is None:
@@ -333,7 +337,7 @@ roll_p = primitive("roll", _roll_impl, (
 ), save="none")
 
 
-def roll(x, shift, axis=None):
+def roll(x: ArrayLike, shift: int | Sequence[int], axis: Axis = None) -> Array:
     """Shift elements cyclically along ``axis`` (over the flattened tensor when None)."""
     if isinstance(shift, (list, tuple)):
         shift = tuple(int(s) for s in shift)
@@ -344,7 +348,7 @@ def roll(x, shift, axis=None):
     return roll_p(x, shift, axis)
 
 
-def repeat(x, repeats, axis=None):
+def repeat(x: ArrayLike, repeats: int | ArrayLike, axis: Axis = None) -> Array:
     """Repeat each element ``repeats`` times along ``axis`` (flattened when None)."""
     if axis is None:
         x = ravel(x)
@@ -360,7 +364,7 @@ def repeat(x, repeats, axis=None):
     return getitem(x, (slice(None),) * axis + (index,))
 
 
-def tile(x, reps):
+def tile(x: ArrayLike, reps: int | Sequence[int]) -> Array:
     """Repeat the whole of x ``reps`` times (per axis)."""
     reps = (int(reps),) if isinstance(reps, int | np.integer) else tuple(int(r) for r in reps)
     shape = shape_of(x)
@@ -387,7 +391,7 @@ pad_p = primitive("pad", _pad_impl, (_unpad,), save="none", aliases=True,
                   backward_name="ConstantPadBackward")
 
 
-def pad(x, pad_width, mode: str = "constant", constant_values=0):
+def pad(x: ArrayLike, pad_width: int | Sequence, mode: str = "constant", constant_values: float = 0) -> Array:
     """Pad with a constant value (the only differentiable mode)."""
     if mode != "constant":
         raise ValueError(f"pad: only mode='constant' is supported, got mode={mode!r}")
@@ -408,7 +412,7 @@ astype_p = primitive("astype", _astype_impl, (
 ), save="none", backward_name="ToCopyBackward")
 
 
-def astype(x, dtype):
+def astype(x: ArrayLike, dtype: DTypeLike) -> Array:
     """x converted to ``dtype``; differentiable between float dtypes."""
     dtype = np.dtype(dtype)
     from_dtype = np.asarray(x).dtype if not hasattr(x, "dtype") else x.dtype
