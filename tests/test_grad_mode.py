@@ -141,18 +141,6 @@ def test_set_grad_enabled_context_restores_previous_mode():
     assert cr.is_grad_enabled() is True
 
 
-def test_set_grad_enabled_as_decorator():
-    @cr.set_grad_enabled(False)
-    def f(x):
-        return x * 2
-
-    assert cr.is_grad_enabled() is False  # takes effect at once, as a call
-    cr.set_grad_enabled(True)
-    y = f(leaf())
-    assert y.requires_grad is False
-    assert cr.is_grad_enabled() is True
-
-
 def test_nested_no_grad():
     with cr.no_grad():
         with cr.no_grad():
