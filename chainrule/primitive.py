@@ -83,7 +83,7 @@ def primitive(name: str, impl, vjps=None, *, nin: int = 1, save: str = "inputs",
     if vjps is None:
         call = _nondiff_call(prim, variadic)
     elif variadic:
-        call = _variadic_call(prim)
+        call = _general_call(prim, variadic=True)
     elif nin == 1 and _arity(impl) == 1:
         call = _unary_call(prim)
     elif nin == 2 and _arity(impl) == 2:
@@ -132,14 +132,14 @@ def as_operand(value) -> ndarray:
     if isinstance(value, ndarray):
         return value
     try:
-        return dtypes_array(value)
+        return _operand_array(value)
     except (ValueError, TypeError) as exc:
         raise TypeError(
             f"unsupported operand of type {type(value).__name__}: expected a Tensor, a NumPy "
             f"array or a number ({exc})") from None
 
 
-def dtypes_array(value) -> ndarray:
+def _operand_array(value) -> ndarray:
     if isinstance(value, (list, tuple)) and any(isinstance(v, Tensor) for v in value):
         from .creation import as_ndarray
         return as_ndarray(value)
@@ -398,10 +398,11 @@ def _finish(prim, cls, out, datas, inputs, parents, params, base):
     return _output(cls, out, node, prim, base)
 
 
-def _general_call(prim):
-    impl, n = prim.impl, prim.nin
+def _general_call(prim, variadic: bool = False):
+    impl, nin = prim.impl, prim.nin
 
     def call(*args):
+        n = len(args) - nin if variadic else nin
         prepared = _prepare(args, n)
         if prepared is None:
             return impl(*args)
@@ -411,26 +412,8 @@ def _general_call(prim):
             out = impl(*datas, *params)
         except Exception as exc:
             raise forward_error(prim, exc, datas) from None
-        base = args[0] if isinstance(args[0], Tensor) else None
+        base = args[0] if not variadic and isinstance(args[0], Tensor) else None
         return _finish(prim, cls, out, datas, inputs, parents, params, base)
-    return call
-
-
-def _variadic_call(prim):
-    impl, nparams = prim.impl, prim.nin
-
-    def call(*args):
-        n = len(args) - nparams
-        prepared = _prepare(args, n)
-        if prepared is None:
-            return impl(*args)
-        cls, datas, inputs, parents = prepared
-        params = args[n:]
-        try:
-            out = impl(*datas, *params)
-        except Exception as exc:
-            raise forward_error(prim, exc, datas) from None
-        return _finish(prim, cls, out, datas, inputs, parents, params, None)
     return call
 
 
