@@ -13,6 +13,8 @@ from .dtypes import (bool_, float16, float32, float64, get_default_dtype, int32,
                      set_default_dtype)
 from .graph import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .tensor import Tensor, is_tensor
+from .transforms import (grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, linearize,
+                         value_and_grad, vjp, vmap)
 
 __version__ = "0.1.0"
 
@@ -34,4 +36,6 @@ __all__ = list(_api_names) + [
     "autograd", "testing", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
     "stop_gradient", "is_tensor", "set_default_dtype", "get_default_dtype", "float16",
     "float32", "float64", "int32", "int64", "bool_", "newaxis", "pi", "e", "inf", "nan",
+    "grad", "value_and_grad", "vjp", "jvp", "linearize", "vmap", "jacrev", "jacfwd",
+    "jacobian", "hessian", "hvp",
 ]

@@ -30,18 +30,21 @@ def backward(tensor: Tensor, gradient=None, retain_graph: bool | None = None,
             "x.requires_grad_()) before computing it, and do not compute it under no_grad")
     if retain_graph is None:
         retain_graph = create_graph
-    g, borrowed = root_cotangent(tensor, gradient, create_graph, "backward")
-    sweep([tensor], [g], [borrowed], retain_graph, create_graph)
+    tensor_mode = create_graph or _needs_tensors([gradient])
+    g, borrowed = root_cotangent(tensor, gradient, tensor_mode, "backward")
+    sweep([tensor], [g], [borrowed], retain_graph, create_graph, tensor_mode=tensor_mode)
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
-         create_graph: bool = False, allow_unused: bool = False) -> tuple:
+         create_graph: bool = False, allow_unused: bool = False, info: dict | None = None
+         ) -> tuple:
     """Gradients of ``outputs`` with respect to ``inputs``, without touching ``.grad``.
 
     ``grad_outputs`` is the v of vᵀ·J for each output (required for non-scalar outputs).
     With ``create_graph=True`` the result is itself differentiable (higher derivatives).
     Returns a tuple with one gradient per input (None for unused inputs when
-    ``allow_unused=True``).
+    ``allow_unused=True``). ``info``, a dict, receives "other_leaves": whether leaves that
+    require grad but are not ``inputs`` were reached (transforms use it).
     """
     outputs = _as_tensor_sequence(outputs, "outputs")
     inputs = _as_tensor_sequence(inputs, "inputs")
@@ -60,23 +63,34 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
                 "flow to it; create it with requires_grad=True")
     if retain_graph is None:
         retain_graph = create_graph
+    tensor_mode = create_graph or _needs_tensors(grad_outputs)
     roots, cotangents, borrowed = [], [], []
     for i, (y, v) in enumerate(zip(outputs, grad_outputs)):
         if not y._requires_grad:
             raise RuntimeError(
                 f"grad: output {i} (shape {y.shape}) does not require grad and has no grad_fn; "
                 "it does not depend on any input that requires grad")
-        g, b = root_cotangent(y, v, create_graph, "grad", f"grad_outputs[{i}]")
+        g, b = root_cotangent(y, v, tensor_mode, "grad", f"grad_outputs[{i}]")
         roots.append(y)
         cotangents.append(g)
         borrowed.append(b)
-    results = sweep(roots, cotangents, borrowed, retain_graph, create_graph, inputs)
+    results = sweep(roots, cotangents, borrowed, retain_graph, create_graph, inputs,
+                    tensor_mode=tensor_mode, info=info)
     for i, r in enumerate(results):
         if r is None and not allow_unused:
             raise RuntimeError(
                 f"grad: input {i} (shape {inputs[i].shape}) was not used to compute the outputs; "
                 "pass allow_unused=True to get None for it")
     return tuple(results)
+
+
+def _needs_tensors(cotangents) -> bool:
+    """Whether the sweep must run its rules on tensors rather than arrays: when a
+    cotangent is batched or carries tangents, or forward mode is running."""
+    from .transform_state import state
+    if state.forward_levels:
+        return True
+    return any(isinstance(v, Tensor) and v._aux is not None for v in cotangents)
 
 
 def _as_tensor_sequence(value, what: str) -> list:
@@ -93,7 +107,7 @@ def _as_tensor_sequence(value, what: str) -> list:
     return items
 
 
-def root_cotangent(y: Tensor, gradient, create_graph: bool, caller: str,
+def root_cotangent(y: Tensor, gradient, tensor_mode: bool, caller: str,
                    argname: str = "gradient"):
     """The starting cotangent for ``y`` and whether the sweep may write into it."""
     if gradient is None:
@@ -104,7 +118,13 @@ def root_cotangent(y: Tensor, gradient, create_graph: bool, caller: str,
                 f"the sum, y.backward(gradient=v) for vᵀ·J (e.g. v = chainrule.ones_like(y)), "
                 f"or chainrule.jacrev for the whole Jacobian")
         g = np.ones(y.shape, y.dtype)
-        return (wrap(g, y.__class__) if create_graph else g), False
+        return (wrap(g, y.__class__) if tensor_mode else g), False
+    if isinstance(gradient, Tensor) and gradient._aux is not None:
+        if gradient.shape != y.shape:
+            raise RuntimeError(
+                f"{caller}: {argname} has shape {gradient.shape} but the output has shape "
+                f"{y.shape}; they must match")
+        return (gradient if gradient.dtype == y.dtype else gradient.astype(y.dtype)), True
     if isinstance(gradient, Tensor):
         array = gradient._data
     else:
@@ -120,7 +140,7 @@ def root_cotangent(y: Tensor, gradient, create_graph: bool, caller: str,
         raise RuntimeError(
             f"{caller}: {argname} has shape {array.shape} but the output has shape {y.shape}; "
             "they must match (the gradient is the v in vᵀ·J, one entry per output element)")
-    if create_graph:
+    if tensor_mode:
         if isinstance(gradient, Tensor):
             # astype is recorded, so the result stays differentiable in the gradient itself.
             return (gradient if gradient.dtype == y.dtype else gradient.astype(y.dtype)), True
@@ -130,12 +150,16 @@ def root_cotangent(y: Tensor, gradient, create_graph: bool, caller: str,
     return array, True
 
 
-def sweep(roots, cotangents, borrowed_roots, retain_graph, create_graph, targets=None):
+def sweep(roots, cotangents, borrowed_roots, retain_graph, create_graph, targets=None,
+          tensor_mode=None, info=None):
     """Run the reverse sweep from ``roots``.
 
     Without ``targets`` the leaves' ``.grad`` are updated; with ``targets`` (tensors) their
-    gradients are returned as a list and no ``.grad`` is touched.
+    gradients are returned as a list and no ``.grad`` is touched. In ``tensor_mode`` the
+    rules run on tensors (recorded when ``create_graph``), otherwise on plain arrays.
     """
+    if tensor_mode is None:
+        tensor_mode = create_graph
     grads = {}          # Node -> cotangent still to be propagated
     leaf_grads = {}     # leaf Tensor -> summed cotangent
     borrowed = set()    # keys whose pending cotangent must not be written in place
@@ -153,17 +177,17 @@ def sweep(roots, cotangents, borrowed_roots, retain_graph, create_graph, targets
     try:
         for root, g, b in zip(roots, cotangents, borrowed_roots):
             key = root._node if root._node is not None else root
-            _add(key, g, b, grads, leaf_grads, borrowed, heap, create_graph)
+            _add(key, g, b, grads, leaf_grads, borrowed, heap, tensor_mode)
 
         while heap:
             node = heappop(heap)[1]
             g = grads.pop(node)
             if node.hooks is not None:
-                g, changed = _run_hooks(node.hooks, g, create_graph)
+                g, changed = _run_hooks(node.hooks, g, tensor_mode)
                 if changed:
                     borrowed.add(node)
             if capture is not None and node in capture:
-                capture[node] = _copy_if(g, node in borrowed, create_graph)
+                capture[node] = _copy_if(g, node in borrowed, tensor_mode)
             raw = node.raw
             if raw is FREED:
                 raise freed_error(node)
@@ -171,7 +195,7 @@ def sweep(roots, cotangents, borrowed_roots, retain_graph, create_graph, targets
                 check_versions(node)
             prim = node.prim
             ans = node.ans
-            if create_graph:
+            if tensor_mode:
                 args = node.inputs if node.inputs is not None else raw
                 if ans is not None:
                     ans = _rewrap(ans, node)
@@ -186,6 +210,8 @@ def sweep(roots, cotangents, borrowed_roots, retain_graph, create_graph, targets
                     continue
                 leaf = parent.__class__ is not Node
                 if leaf and target_leaves is not None and parent not in target_leaves:
+                    if info is not None:
+                        info["other_leaves"] = True
                     continue
                 try:
                     gi = vjps[i](g, ans, *args)
@@ -203,7 +229,7 @@ def sweep(roots, cotangents, borrowed_roots, retain_graph, create_graph, targets
                         if aliases:
                             borrowed.add(parent)
                     else:
-                        leaf_grads[parent] = _sum(prev, gi, parent, borrowed, create_graph)
+                        leaf_grads[parent] = _sum(prev, gi, parent, borrowed, tensor_mode)
                 else:
                     prev = grads.get(parent)
                     if prev is None:
@@ -212,20 +238,20 @@ def sweep(roots, cotangents, borrowed_roots, retain_graph, create_graph, targets
                         if aliases:
                             borrowed.add(parent)
                     else:
-                        grads[parent] = _sum(prev, gi, parent, borrowed, create_graph)
+                        grads[parent] = _sum(prev, gi, parent, borrowed, tensor_mode)
             if not retain_graph and (node.inputs is not None or ans is not None):
                 node.raw = FREED
                 node.inputs = None
                 node.ans = None
         if targets is None:
-            _deliver(leaf_grads, borrowed, create_graph)
+            _deliver(leaf_grads, borrowed, tensor_mode)
             return None
-        return _results(targets, leaf_grads, capture, borrowed, create_graph)
+        return _results(targets, leaf_grads, capture, borrowed, tensor_mode)
     finally:
         grad_state.enabled = prev_mode
 
 
-def _add(key, g, is_borrowed, grads, leaf_grads, borrowed, heap, create_graph):
+def _add(key, g, is_borrowed, grads, leaf_grads, borrowed, heap, tensor_mode):
     store = grads if key.__class__ is Node else leaf_grads
     prev = store.get(key)
     if prev is None:
@@ -235,12 +261,12 @@ def _add(key, g, is_borrowed, grads, leaf_grads, borrowed, heap, create_graph):
         if is_borrowed:
             borrowed.add(key)
     else:
-        store[key] = _sum(prev, g, key, borrowed, create_graph)
+        store[key] = _sum(prev, g, key, borrowed, tensor_mode)
 
 
-def _sum(prev, g, key, borrowed, create_graph):
+def _sum(prev, g, key, borrowed, tensor_mode):
     """prev + g, in place when the sweep owns ``prev``."""
-    if (create_graph or key in borrowed or type(prev) is not ndarray
+    if (tensor_mode or key in borrowed or type(prev) is not ndarray
             or prev.shape != np.shape(g) or not prev.flags.writeable):
         borrowed.discard(key)
         return prev + g
@@ -248,18 +274,18 @@ def _sum(prev, g, key, borrowed, create_graph):
     return prev
 
 
-def _copy_if(g, is_borrowed, create_graph):
-    if create_graph:
+def _copy_if(g, is_borrowed, tensor_mode):
+    if tensor_mode:
         return g
     if is_borrowed or type(g) is not ndarray:
         return np.array(g, copy=True)
     return g
 
 
-def _run_hooks(hooks, g, create_graph):
+def _run_hooks(hooks, g, tensor_mode):
     changed = False
     for hook in list(hooks):
-        value = hook(g if create_graph else wrap(np.asarray(g)))
+        value = hook(g if tensor_mode else wrap(np.asarray(g)))
         if value is not None:
             if not isinstance(value, Tensor):
                 raise TypeError(
@@ -268,7 +294,7 @@ def _run_hooks(hooks, g, create_graph):
                 raise RuntimeError(
                     f"a gradient hook returned shape {value.shape} for a gradient of shape "
                     f"{np.shape(g)}; it must keep the shape")
-            g = value if create_graph else value._data
+            g = value if tensor_mode else value._data
             changed = True
     return g, changed
 
@@ -281,10 +307,14 @@ def _rewrap(ans, node):
     out._grad = None
     out._version = node.out_version
     out._extra = None
+    out._aux = None
+    if node.prim.jvp is not None:
+        from .forward import ans_tangents
+        out._aux = ans_tangents.get(node)
     return out
 
 
-def _deliver(leaf_grads, borrowed, create_graph):
+def _deliver(leaf_grads, borrowed, tensor_mode):
     """Store each leaf's summed cotangent in its ``.grad`` (add, write or null)."""
     for leaf, g in leaf_grads.items():
         extra = leaf._extra
@@ -292,7 +322,7 @@ def _deliver(leaf_grads, borrowed, create_graph):
         if extra is not None:
             hooks = extra.get("hooks")
             if hooks:
-                g, changed = _run_hooks(hooks, g, create_graph)
+                g, changed = _run_hooks(hooks, g, tensor_mode)
                 if changed:
                     borrowed.add(leaf)
             mode = extra.get("accum", "add")
@@ -300,7 +330,7 @@ def _deliver(leaf_grads, borrowed, create_graph):
             continue
         dtype = leaf._data.dtype
         current = leaf._grad
-        if create_graph:
+        if tensor_mode:
             if g.dtype != dtype:
                 g = g.astype(dtype)
             elif leaf in borrowed or g._node is None:
@@ -320,7 +350,7 @@ def _deliver(leaf_grads, borrowed, create_graph):
             leaf._grad = wrap(current._data + g, leaf.__class__)
 
 
-def _results(targets, leaf_grads, capture, borrowed, create_graph):
+def _results(targets, leaf_grads, capture, borrowed, tensor_mode):
     results = []
     for t in targets:
         if t._node is None:
@@ -328,16 +358,16 @@ def _results(targets, leaf_grads, capture, borrowed, create_graph):
             if g is not None:
                 hooks = t._extra.get("hooks") if t._extra is not None else None
                 if hooks:
-                    g, changed = _run_hooks(hooks, g, create_graph)
+                    g, changed = _run_hooks(hooks, g, tensor_mode)
                     if changed:
                         borrowed.add(t)
-                g = _copy_if(g, t in borrowed, create_graph)
+                g = _copy_if(g, t in borrowed, tensor_mode)
         else:
             g = capture.get(t._node)
         if g is not None:
             if g.dtype != t._data.dtype:
                 g = g.astype(t._data.dtype)
-            if not create_graph:
+            if not tensor_mode:
                 g = wrap(g, t.__class__)
         results.append(g)
     return results

@@ -36,6 +36,22 @@ class Primitive:
         return f"<primitive {self.name}>"
 
 
+_dispatch = []
+
+
+def transform_call(prim, args, n):
+    """A call with tangents or batched values among its inputs: vmap's batching rules
+    or forward mode's JVP rules take it from here."""
+    if not _dispatch:
+        from .transform_dispatch import dispatch
+        _dispatch.append(dispatch)
+    return _dispatch[0](prim, args, n)
+
+
+def is_batched(x) -> bool:
+    return x._aux is not None and x._aux.is_batch
+
+
 class EachInput:
     """The VJP rules of a variadic primitive: one function that takes the input index."""
 
@@ -70,8 +86,8 @@ def primitive(name: str, impl, vjps=None, *, nin: int = 1, save: str = "inputs",
     prim.impl = impl
     prim.nin = nin
     prim.vjps = tuple(vjps) if isinstance(vjps, list) else vjps
-    prim.jvp = jvp
-    prim.batch = batch
+    prim.jvp = _jvp_rule(jvp, prim) if vjps is not None else None
+    prim.batch = _batch_rule(batch)
     prim.save_inputs = save in ("inputs", "both")
     prim.save_output = save in ("output", "both")
     prim.aliases = aliases
@@ -95,6 +111,69 @@ def primitive(name: str, impl, vjps=None, *, nin: int = 1, save: str = "inputs",
     call.__qualname__ = name
     prim.call = call
     return call
+
+
+# ------------------------------------------------------------------ rule shorthands
+#
+# Most JVP rules follow from the VJP rules: for an elementwise primitive the Jacobian is
+# diagonal, so J·t is the VJP rule applied to t; a linear primitive is its own JVP; a
+# reduction's JVP sums t against the local derivative its VJP rule gives for g = 1.
+
+
+def _jvp_rule(jvp, prim):
+    if jvp is None:
+        raise ValueError(f"{prim.name}: a differentiable primitive needs a JVP rule")
+    if callable(jvp):
+        return jvp
+    if jvp == "elementwise":
+        return _elementwise_jvp(prim)
+    if jvp == "linear":
+        return _linear_jvp(prim)
+    if jvp == "reduction":
+        return _reduction_jvp(prim)
+    raise ValueError(f"{prim.name}: unknown JVP shorthand {jvp!r}")
+
+
+def _elementwise_jvp(prim):
+    def jvp(tangents, ans, *args):
+        total = None
+        for rule, t in zip(prim.vjps, tangents):
+            if t is None or rule is None:
+                continue
+            term = rule(t, ans, *args)
+            total = term if total is None else total + term
+        return total
+    return jvp
+
+
+def _linear_jvp(prim):
+    def jvp(tangents, ans, x, *params):
+        return prim.call(tangents[0], *params)
+    return jvp
+
+
+def _reduction_jvp(prim):
+    def jvp(tangents, ans, x, *params):
+        from .ops.shape import sum_p
+        axes, keepdims, shape = params[-3:]
+        out_shape = tuple(1 if (axes is None or i in axes) else s
+                          for i, s in enumerate(shape) if keepdims or not
+                          (axes is None or i in axes))
+        ones = np.ones(out_shape, dtype=tangents[0].dtype)
+        local = prim.vjps[0](ones, ans, x, *params)
+        return sum_p(tangents[0] * local, axes, keepdims, shape)
+    return jvp
+
+
+def _batch_rule(batch):
+    if batch is None or callable(batch):
+        return batch
+    from . import batching
+    rules = {"elementwise": batching.elementwise, "reduction": batching.reduction,
+             "axis": batching.shifted_axis}
+    if batch not in rules:
+        raise ValueError(f"unknown batching shorthand {batch!r}")
+    return rules[batch]
 
 
 def _arity(impl) -> int | None:
@@ -191,6 +270,7 @@ def _output(cls, data, node, prim, base) -> Tensor:
     out._requires_grad = node is not None
     out._grad = None
     out._extra = None
+    out._aux = None
     if prim.view and base is not None:
         out._version = share_version(base)
     elif node is not None and prim.save_output:
@@ -212,9 +292,11 @@ def _unary_call(prim):
     save_in, save_out, view = prim.save_inputs, prim.save_output, prim.view
     no_raw = (None,)
 
-    def call(x):
+    def call(x, _plain=False):
         if not isinstance(x, Tensor):
             return impl(x)
+        if x._aux is not None and not _plain:
+            return transform_call(prim, (x,), 1)
         xd = x._data
         try:
             out = impl(xd)
@@ -245,6 +327,7 @@ def _unary_call(prim):
             t._requires_grad = True
             t._grad = None
             t._extra = None
+            t._aux = None
             if view:
                 t._version = share_version(x)
                 node.out_version = None
@@ -259,6 +342,7 @@ def _unary_call(prim):
         t._requires_grad = False
         t._grad = None
         t._extra = None
+        t._aux = None
         t._version = share_version(x) if view else None
         return t
     return call
@@ -269,19 +353,25 @@ def _binary_call(prim):
     save_in, save_out = prim.save_inputs, prim.save_output
     no_raw = (None, None)
 
-    def call(x, y):
+    def call(x, y, _plain=False):
         weak = 0
         if isinstance(x, Tensor):
             cls = x.__class__
             xd = x._data
             if isinstance(y, Tensor):
+                if (x._aux is not None or y._aux is not None) and not _plain:
+                    return transform_call(prim, (x, y), 2)
                 yd = y._data
+            elif x._aux is not None and not _plain:
+                return transform_call(prim, (x, y), 2)
             elif isinstance(y, SCALAR_TYPES):
                 yd = y = weak_scalar(y, xd.dtype)
                 weak = 2
             else:
                 yd = y = as_operand(y)
         elif isinstance(y, Tensor):
+            if y._aux is not None and not _plain:
+                return transform_call(prim, (x, y), 2)
             cls = y.__class__
             yd = y._data
             if isinstance(x, SCALAR_TYPES):
@@ -323,6 +413,7 @@ def _binary_call(prim):
                 t._requires_grad = True
                 t._grad = None
                 t._extra = None
+                t._aux = None
                 if save_out:
                     t._version = node.out_version = [0, False]
                 else:
@@ -334,26 +425,31 @@ def _binary_call(prim):
         t._requires_grad = False
         t._grad = None
         t._extra = None
+        t._aux = None
         t._version = None
         return t
     return call
 
 
-def _prepare(args, n):
+TRANSFORM = object()  # _prepare's answer when a transform must handle the call
+
+
+def _prepare(args, n, plain=True):
     """Find the tensors among the first ``n`` arguments; make scalars weak next to them.
 
-    Returns (cls, datas, inputs, parents) or None when no argument is a Tensor.
+    Returns (cls, datas, inputs, parents), None when no argument is a Tensor, or
+    TRANSFORM when an argument carries tangents or a batch (unless ``plain``).
     """
     cls = None
     ref_dtype = None
     for a in args[:n]:
         if isinstance(a, Tensor):
+            if a._aux is not None and not plain:
+                return TRANSFORM
             if cls is None:
                 cls = a.__class__
-            if ref_dtype is None or a._data.dtype.kind == "f":
+            if ref_dtype is None or (ref_dtype.kind != "f" and a._data.dtype.kind == "f"):
                 ref_dtype = a._data.dtype
-                if ref_dtype.kind == "f":
-                    break
     if cls is None:
         return None
     datas = []
@@ -401,11 +497,13 @@ def _finish(prim, cls, out, datas, inputs, parents, params, base):
 def _general_call(prim, variadic: bool = False):
     impl, nin = prim.impl, prim.nin
 
-    def call(*args):
+    def call(*args, _plain=False):
         n = len(args) - nin if variadic else nin
-        prepared = _prepare(args, n)
+        prepared = _prepare(args, n, _plain)
         if prepared is None:
             return impl(*args)
+        if prepared is TRANSFORM:
+            return transform_call(prim, args, n)
         cls, datas, inputs, parents = prepared
         params = args[n:]
         try:
@@ -420,13 +518,14 @@ def _general_call(prim, variadic: bool = False):
 def _nondiff_call(prim, variadic):
     impl, nin = prim.impl, prim.nin
 
-    def call(*args):
+    def call(*args, _plain=False):
         n = len(args) - nin if variadic else nin
         cls = None
         for a in args[:n]:
             if isinstance(a, Tensor):
+                if a._aux is not None and not _plain and is_batched(a):
+                    return transform_call(prim, args, n)
                 cls = a.__class__
-                break
         if cls is None:
             return impl(*args)
         prepared = _prepare(args, n)

@@ -26,8 +26,10 @@ class Tensor:
     """
 
     # _extra holds the rarely used state (hooks, name, retain_grad, accumulation mode) so
-    # that making a tensor, which happens for every operation, stays cheap.
-    __slots__ = ("_data", "_node", "_requires_grad", "_grad", "_version", "_extra",
+    # that making a tensor, which happens for every operation, stays cheap. _aux is None
+    # unless a transform is at work: forward-mode tangents (forward.Tangents) or, for a
+    # tensor batched by vmap, its batch (batching.BatchInfo).
+    __slots__ = ("_data", "_node", "_requires_grad", "_grad", "_version", "_extra", "_aux",
                  "__weakref__")
     __array_priority__ = 1000
 
@@ -40,6 +42,7 @@ class Tensor:
         self._grad = None
         self._version = None
         self._extra = None
+        self._aux = None
         if requires_grad:
             self.requires_grad = True
         if name is not None:
@@ -327,6 +330,7 @@ def wrap(data: np.ndarray, cls=Tensor) -> Tensor:
     out._grad = None
     out._version = None
     out._extra = None
+    out._aux = None
     return out
 
 

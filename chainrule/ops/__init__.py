@@ -1,6 +1,6 @@
 """Every primitive and composite, raw-or-tensor: plain NumPy in, plain NumPy out;
 a Tensor in, a (possibly recorded) Tensor out. The public API wraps these."""
-from .arithmetic import (absolute, add, ceil, clip, copy, divide, floor, logical_and,
+from .arithmetic import (absolute, add, alias, ceil, clip, copy, zeros_like_op, divide, floor, logical_and,
                          logical_not, logical_or, logical_xor, maximum, minimum, mod, multiply,
                          negative, power, reciprocal, remainder, round, sign, square,
                          subtract, trunc, where)

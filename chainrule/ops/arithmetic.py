@@ -35,26 +35,26 @@ def _where0(mask, g):
 add = primitive("add", np.add, (
     lambda g, ans, x, y: g,
     lambda g, ans, x, y: g,
-), nin=2, save="none", aliases=True)
+), nin=2, save="none", aliases=True, jvp="elementwise", batch="elementwise")
 
 subtract = primitive("subtract", np.subtract, (
     lambda g, ans, x, y: g,
     lambda g, ans, x, y: -g,
-), nin=2, save="none", aliases=True, backward_name="SubBackward")
+), nin=2, save="none", aliases=True, backward_name="SubBackward", jvp="elementwise", batch="elementwise")
 
 multiply = primitive("multiply", np.multiply, (
     lambda g, ans, x, y: g * y,
     lambda g, ans, x, y: g * x,
-), nin=2, backward_name="MulBackward")
+), nin=2, backward_name="MulBackward", jvp="elementwise", batch="elementwise")
 
 divide = primitive("divide", np.true_divide, (
     lambda g, ans, x, y: g / y,
     lambda g, ans, x, y: -g * x / (y * y),
-), nin=2, backward_name="DivBackward")
+), nin=2, backward_name="DivBackward", jvp="elementwise", batch="elementwise")
 
 negative = primitive("negative", np.negative, (
     lambda g, ans, x: -g,
-), save="none", backward_name="NegBackward")
+), save="none", backward_name="NegBackward", jvp="elementwise", batch="elementwise")
 
 
 def _power_base(g, ans, x, y):
@@ -70,7 +70,7 @@ def _power_exponent(g, ans, x, y):
 
 
 power = primitive("power", np.power, (_power_base, _power_exponent),
-                  nin=2, save="both", backward_name="PowBackward")
+                  nin=2, save="both", backward_name="PowBackward", jvp="elementwise", batch="elementwise")
 power.__doc__ = """x ** y. Derivative in x: y·x**(y-1) (0 where y == 0); in y: x**y·log x
 (0 where x == 0)."""
 
@@ -85,8 +85,19 @@ def square(x: ArrayLike) -> Array:
     return multiply(x, x)
 
 
+alias = primitive("alias", lambda x: x, (lambda g, ans, x: g,), save="none", aliases=True,
+                  view=True, jvp="linear", batch="elementwise", backward_name="AliasBackward")
+alias.__doc__ = """The same values as a new tensor of the graph (an identity that is recorded).
+Transforms use it to give their inputs an identity of their own."""
+
+
+def zeros_like_op(x):
+    """Zeros with the (logical) shape and dtype of x, as a plain array."""
+    return np.zeros(np.shape(x), dtype=getattr(x, "dtype", None) or np.asarray(x).dtype)
+
+
 copy = primitive("copy", np.copy, (lambda g, ans, x: g,), save="none", aliases=True,
-                 backward_name="CloneBackward")
+                 backward_name="CloneBackward", jvp="linear", batch="elementwise")
 
 
 # ---------------------------------------------------------------- selection
@@ -113,9 +124,9 @@ def _minimum_rule(pick):
     return rule
 
 
-maximum = primitive("maximum", np.maximum, (_maximum_rule(0), _maximum_rule(1)), nin=2)
+maximum = primitive("maximum", np.maximum, (_maximum_rule(0), _maximum_rule(1)), nin=2, jvp="elementwise", batch="elementwise")
 maximum.__doc__ = "Elementwise maximum. At ties each input gets half the gradient."
-minimum = primitive("minimum", np.minimum, (_minimum_rule(0), _minimum_rule(1)), nin=2)
+minimum = primitive("minimum", np.minimum, (_minimum_rule(0), _minimum_rule(1)), nin=2, jvp="elementwise", batch="elementwise")
 minimum.__doc__ = "Elementwise minimum. At ties each input gets half the gradient."
 
 
@@ -127,7 +138,7 @@ where = primitive("where", _where_impl, (
     None,
     lambda g, ans, c, x, y: where(c, g, 0),
     lambda g, ans, c, x, y: where(c, 0, g),
-), nin=3)
+), nin=3, jvp="elementwise", batch="elementwise")
 where.__doc__ = "x where condition holds, else y. The condition is not differentiated."
 where.__signature__ = inspect.signature(lambda condition, x, y: None)
 
@@ -157,7 +168,7 @@ def _clip_hi(g, ans, x, lo, hi):
 
 
 clip_p = primitive("clip", _clip_impl, (_clip_x, _clip_lo, _clip_hi), nin=3,
-                   backward_name="ClampBackward")
+                   backward_name="ClampBackward", jvp="elementwise", batch="elementwise")
 
 
 def clip(a: ArrayLike, a_min: ArrayLike | None = None, a_max: ArrayLike | None = None) -> Array:
@@ -172,24 +183,24 @@ def _abs_rule(g, ans, x):
     return g * sign(x)
 
 
-absolute = primitive("absolute", np.absolute, (_abs_rule,), backward_name="AbsBackward")
+absolute = primitive("absolute", np.absolute, (_abs_rule,), backward_name="AbsBackward", jvp="elementwise", batch="elementwise")
 absolute.__doc__ = "|x|. Its derivative is sign(x), taken as 0 at x = 0."
 
 # ---------------------------------------------------------------- not differentiable
 # Piecewise constant: their derivative is zero wherever it exists, so their outputs do
 # not require grad and gradients do not flow through them.
 
-sign = primitive("sign", np.sign, None)
-floor = primitive("floor", np.floor, None)
-ceil = primitive("ceil", np.ceil, None)
-trunc = primitive("trunc", np.trunc, None)
+sign = primitive("sign", np.sign, None, batch="elementwise")
+floor = primitive("floor", np.floor, None, batch="elementwise")
+ceil = primitive("ceil", np.ceil, None, batch="elementwise")
+trunc = primitive("trunc", np.trunc, None, batch="elementwise")
 
 
 def _round_impl(x, decimals):
     return np.round(x, decimals)
 
 
-round_ = primitive("round", _round_impl, None, nin=1)
+round_ = primitive("round", _round_impl, None, nin=1, batch="elementwise")
 
 
 def round(x: ArrayLike, decimals: int = 0) -> Array:  # noqa: A001 - NumPy's name
@@ -198,7 +209,7 @@ def round(x: ArrayLike, decimals: int = 0) -> Array:  # noqa: A001 - NumPy's nam
 
 
 def _logical(name, impl, nin=2):
-    return primitive(name, impl, None, nin=nin)
+    return primitive(name, impl, None, nin=nin, batch="elementwise")
 
 
 logical_and = _logical("logical_and", np.logical_and)
@@ -216,7 +227,7 @@ def _remainder_divisor(g, ans, x, y):
 remainder = primitive("remainder", np.remainder, (
     lambda g, ans, x, y: g,
     _remainder_divisor,
-), nin=2, aliases=True)
+), nin=2, aliases=True, jvp="elementwise", batch="elementwise")
 remainder.__doc__ = """x mod y with the sign of y (NumPy's remainder, Python's %).
 Derivative 1 in x and -floor(x / y) in y, away from the jumps."""
 mod = remainder

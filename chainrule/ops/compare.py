@@ -11,7 +11,7 @@ from ..primitive import primitive
 
 
 def _nondiff(name, impl, nin):
-    op = primitive(name, impl, None, nin=nin)
+    op = primitive(name, impl, None, nin=nin, batch="elementwise")
     op.__doc__ = f"Elementwise {name} (not differentiable; returns booleans)."
     return op
 
@@ -35,8 +35,20 @@ def _any_impl(x, axis, keepdims):
     return np.any(x, axis=axis, keepdims=keepdims)
 
 
-all_p = primitive("all", _all_impl, None)
-any_p = primitive("any", _any_impl, None)
+def _batch_axis_reduction(prim, values, batched, params):
+    axis, keepdims = params
+    n = np.ndim(values[0]) - 1
+    if axis is None:
+        axis = tuple(range(1, n + 1))
+    elif isinstance(axis, (tuple, list)):
+        axis = tuple(a % n + 1 for a in axis)
+    else:
+        axis = axis % n + 1
+    return prim.call(values[0], axis, keepdims)
+
+
+all_p = primitive("all", _all_impl, None, batch=_batch_axis_reduction)
+any_p = primitive("any", _any_impl, None, batch=_batch_axis_reduction)
 
 
 def all(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:  # noqa: A001 - NumPy's name
@@ -53,7 +65,8 @@ def _count_nonzero_impl(x, axis, keepdims):
     return np.asarray(np.count_nonzero(x, axis=axis, keepdims=keepdims))
 
 
-count_nonzero_p = primitive("count_nonzero", _count_nonzero_impl, None)
+count_nonzero_p = primitive("count_nonzero", _count_nonzero_impl, None,
+                            batch=_batch_axis_reduction)
 
 
 def count_nonzero(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:

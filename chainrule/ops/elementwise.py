@@ -18,7 +18,7 @@ LN10 = math.log(10.0)
 def _elementwise(name, impl, rule, save="inputs", domain="real", doc=None,
                  backward_name=None):
     op = primitive(name, impl, (rule,), save=save, domain=domain,
-                   backward_name=backward_name)
+                   backward_name=backward_name, jvp="elementwise", batch="elementwise")
     op.__doc__ = doc or f"Elementwise {name}."
     return op
 
@@ -76,7 +76,7 @@ relu = _elementwise("relu", _relu_impl, lambda g, ans, x: where(ans > 0, g, 0),
 arctan2 = primitive("arctan2", np.arctan2, (
     lambda g, ans, y, x: g * x / (x * x + y * y),
     lambda g, ans, y, x: -g * y / (x * x + y * y),
-), nin=2, backward_name="Atan2Backward")
+), nin=2, backward_name="Atan2Backward", jvp="elementwise", batch="elementwise")
 arctan2.__doc__ = "The angle of the point (x, y): arctan(y / x) in the right quadrant."
 
 from .arithmetic import where  # noqa: E402  (rules look these up when they run)

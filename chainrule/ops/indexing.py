@@ -62,17 +62,99 @@ def _scatter_impl(g, index, shape):
     return out
 
 
+# ---------------------------------------------------------------- batching
+#
+# With the batch in front, an index (i, j) becomes (:, i, j). NumPy moves the axes of
+# advanced (array) indices to the front when they are not next to each other, and then
+# the batch axis comes right after them.
+
+
+def _batched_index(index):
+    index = index if isinstance(index, tuple) else (index,)
+    return (slice(None),) + index
+
+
+def _advanced(item) -> bool:
+    return isinstance(item, np.ndarray) or (isinstance(item, (int, np.integer))
+                                            and not isinstance(item, bool))
+
+
+def batch_position(index: tuple) -> int:
+    """Where the batch axis lands in x[index] for an index made by _batched_index."""
+    arrays = [i for i in index if isinstance(i, np.ndarray)]
+    if not arrays:
+        return 0
+    flags = [_advanced(i) for i in index]
+    first = flags.index(True)
+    last = len(flags) - 1 - flags[::-1].index(True)
+    if all(flags[first:last + 1]):
+        return 0
+    ndims = [1 if i.dtype == bool else i.ndim for i in arrays]
+    return max(ndims)
+
+
+def _batch_getitem(prim, values, batched, params):
+    from .shape import moveaxis
+    index, in_shape = params
+    value = values[0]
+    full = _batched_index(index)
+    out = prim.call(value, full, np.shape(value))
+    position = batch_position(full)
+    return moveaxis(out, position, 0) if position else out
+
+
+def _batch_scatter_add(prim, values, batched, params):
+    from .shape import moveaxis
+    index, shape = params
+    full = _batched_index(index)
+    position = batch_position(full)
+    c = values[0]
+    size = np.shape(c)[0]
+    if position:
+        c = moveaxis(c, 0, position)
+    return scatter_add(c, full, (size,) + tuple(shape))
+
+
+def _index_put_jvp(tangents, ans, x, v, index):
+    tx, tv = tangents
+    if tv is None:
+        return where(_written_mask(np.shape(ans), index), 0, tx)
+    base = tx if tx is not None else np.zeros(np.shape(ans), dtype=ans.dtype)
+    return index_put(base, tv, index)
+
+
+def _batch_index_put(prim, values, batched, params):
+    from ..batching import materialize, size_of
+    from .shape import expand_dims, moveaxis, reshape
+    (index,) = params
+    size = size_of(values, batched)
+    x = materialize(values[0], batched[0], size)
+    full = _batched_index(index)
+    position = batch_position(full)
+    target_rank = len(np.empty(np.shape(x)[1:], dtype=bool)[index].shape)
+    v = values[1]
+    if batched[1]:
+        vshape = np.shape(v)
+        v = reshape(v, vshape[:1] + (1,) * (target_rank - len(vshape) + 1) + vshape[1:])
+        v = moveaxis(v, 0, position)
+    else:
+        vshape = np.shape(v)
+        v = reshape(v, (1,) * (target_rank - len(vshape)) + tuple(vshape))
+        v = expand_dims(v, position)
+    return index_put(x, v, full)
+
+
 getitem_basic = primitive("getitem", _getitem_impl, (
     lambda g, ans, x, index, in_shape: scatter_add(g, index, in_shape),
-), save="none", view=True, backward_name="SliceBackward")
+), save="none", view=True, backward_name="SliceBackward", jvp="linear", batch=_batch_getitem)
 
 getitem_advanced = primitive("getitem", _getitem_impl, (
     lambda g, ans, x, index, in_shape: scatter_add(g, index, in_shape),
-), save="none", backward_name="IndexBackward")
+), save="none", backward_name="IndexBackward", jvp="linear", batch=_batch_getitem)
 
 scatter_add = primitive("scatter_add", _scatter_impl, (
     lambda g, ans, c, index, shape: getitem(g, index),
-), save="none", aliases=True, backward_name="IndexAddBackward")
+), save="none", aliases=True, backward_name="IndexAddBackward", jvp="linear", batch=_batch_scatter_add)
 scatter_add.__doc__ = "zeros(shape) with c added at index (repeated indices accumulate)."
 
 
@@ -128,7 +210,8 @@ def _winners(shape, index):
 index_put = primitive("index_put", _put_impl, (
     lambda g, ans, x, v, index: where(_written_mask(np.shape(g), index), 0, g),
     lambda g, ans, x, v, index: where(_winners(np.shape(g), index), getitem(g, index), 0),
-), nin=2, save="none", backward_name="CopySlices")
+), nin=2, save="output", backward_name="CopySlices", jvp=_index_put_jvp,
+    batch=_batch_index_put)
 index_put.__doc__ = "A copy of x with v written at index (the recorded form of x[index] = v)."
 
 from .arithmetic import where  # noqa: E402

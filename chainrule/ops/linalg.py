@@ -47,6 +47,41 @@ def _matmul_y(g, ans, x, y):
     return matmul(_mT(x), g)
 
 
+def _matmul_jvp(tangents, ans, x, y):
+    tx, ty = tangents
+    total = None if tx is None else matmul(tx, y)
+    if ty is not None:
+        term = matmul(x, ty)
+        total = term if total is None else total + term
+    return total
+
+
+def _batch_matmul(prim, values, batched, params):
+    # Vectors become matrices (a row on the left, a column on the right), batched
+    # operands get the rank of the other, and the added axes are dropped at the end.
+    x, y = values
+    bx, by = batched
+    x_vector, y_vector = np.ndim(x) - bx == 1, np.ndim(y) - by == 1
+    if x_vector:
+        x = expand_dims(x, -2)
+    if y_vector:
+        y = expand_dims(y, -1)
+    rank = max(np.ndim(x) - bx, np.ndim(y) - by)
+
+    def lift(v, b):
+        shape = np.shape(v)
+        if b and len(shape) - 1 < rank:
+            v = reshape(v, shape[:1] + (1,) * (rank - len(shape) + 1) + shape[1:])
+        return v
+
+    out = matmul(lift(x, bx), lift(y, by))
+    if y_vector:
+        out = squeeze(out, -1)
+    if x_vector:
+        out = squeeze(out, -1 if y_vector else -2)
+    return out
+
+
 def _matmul_impl(x, y):
     if np.ndim(x) == 0 or np.ndim(y) == 0:
         raise ValueError("matmul: 0-d operands are not allowed; use multiply (*) instead")
@@ -54,7 +89,7 @@ def _matmul_impl(x, y):
 
 
 matmul = primitive("matmul", _matmul_impl, (_matmul_x, _matmul_y), nin=2,
-                   backward_name="MmBackward")
+                   backward_name="MmBackward", jvp=_matmul_jvp, batch=_batch_matmul)
 matmul.__doc__ = """Matrix product with NumPy's rules: 1-D operands are vectors, more than
 two dimensions are stacks of matrices that broadcast."""
 
@@ -175,7 +210,28 @@ def _einsum_rule(i, g, ans, *args):
     return grad
 
 
-einsum_p = primitive("einsum", _einsum_impl, EachInput(_einsum_rule), nin=1, variadic=True)
+def _einsum_jvp(tangents, ans, *args):
+    *operands, spec = args
+    total = None
+    for i, t in enumerate(tangents):
+        if t is None:
+            continue
+        ops = list(operands)
+        ops[i] = t
+        term = einsum_p(*ops, spec)
+        total = term if total is None else total + term
+    return total
+
+
+def _batch_einsum(prim, values, batched, params):
+    (spec,) = params
+    inputs, out = spec.split("->")
+    letter = next(c for c in string.ascii_letters if c not in spec)
+    inputs = [letter + sub if b else sub for sub, b in zip(inputs.split(","), batched)]
+    return einsum_p(*values, ",".join(inputs) + "->" + letter + out)
+
+
+einsum_p = primitive("einsum", _einsum_impl, EachInput(_einsum_rule), nin=1, variadic=True, jvp=_einsum_jvp, batch=_batch_einsum)
 
 
 def einsum(subscripts: str, *operands: ArrayLike) -> Array:
@@ -190,9 +246,17 @@ def _diagonal_embed_impl(x, spec, shape):
     return out
 
 
+def _batch_diagonal_embed(prim, values, batched, params):
+    spec, shape = params
+    source, target = spec.split("->")
+    letter = next(c for c in string.ascii_letters if c not in spec)
+    size = np.shape(values[0])[0]
+    return diagonal_embed(values[0], f"{letter}{source}->{letter}{target}", (size,) + shape)
+
+
 diagonal_embed = primitive("diagonal_embed", _diagonal_embed_impl, (
     lambda g, ans, x, spec, shape: einsum_p(g, spec),
-), save="none")
+), save="none", jvp="linear", batch=_batch_diagonal_embed)
 
 
 # ---------------------------------------------------------------- norms
@@ -215,7 +279,7 @@ def _norm_rule(g, ans, x, p, axes, keepdims, shape):
 
 
 norm_p = primitive("norm", _norm_impl, (_norm_rule,), save="both",
-                   backward_name="NormBackward")
+                   backward_name="NormBackward", jvp="reduction", batch="reduction")
 
 
 def norm(x: ArrayLike, ord: float | str | None = None, axis: Axis = None, keepdims: bool = False) -> Array:
@@ -295,7 +359,7 @@ def _inv(x):
 
 inv_p = primitive("inv", _inv, (
     lambda g, ans, x: -matmul(matmul(_mT(ans), g), _mT(ans)),
-), save="output", backward_name="LinalgInvBackward")
+), save="output", backward_name="LinalgInvBackward", jvp=lambda ts, ans, x: -matmul(matmul(ans, ts[0]), ans), batch="elementwise")
 
 
 def inv(x: ArrayLike) -> Array:
@@ -313,8 +377,15 @@ def _det_rule(g, ans, x):
     return expand_dims(g * ans, (-1, -2)) * _mT(inv(x))
 
 
+def _trace_of_inverse_times(x, t):
+    """trace(x⁻¹ t) for each matrix of a stack: d log|det x| in the direction t."""
+    from .reduction import sum
+    return sum(_mT(inv(x)) * t, (-2, -1))
+
+
 det_p = primitive("det", _det, (_det_rule,), save="both",
-                  backward_name="LinalgDetBackward")
+                  backward_name="LinalgDetBackward", jvp=lambda ts, ans, x: ans * _trace_of_inverse_times(x, ts[0]),
+                  batch="elementwise")
 
 
 def det(x: ArrayLike) -> Array:
@@ -329,14 +400,15 @@ def _logabsdet(x):
 
 logabsdet_p = primitive("slogdet", _logabsdet, (
     lambda g, ans, x: expand_dims(g, (-1, -2)) * _mT(inv(x)),
-), backward_name="LinalgSlogdetBackward")
+), backward_name="LinalgSlogdetBackward", jvp=lambda ts, ans, x: _trace_of_inverse_times(x, ts[0]),
+                        batch="elementwise")
 
 
 def _sign_det(x):
     return np.linalg.slogdet(x)[0]
 
 
-sign_det_p = primitive("sign_det", _sign_det, None)
+sign_det_p = primitive("sign_det", _sign_det, None, batch="elementwise")
 
 
 def slogdet(x: ArrayLike) -> tuple:
@@ -357,10 +429,18 @@ def _solve_a(g, ans, a, b):
     return -matmul(solve_p(_mT(a), g), _mT(ans))
 
 
+def _solve_jvp(tangents, ans, a, b):
+    ta, tb = tangents
+    rhs = tb
+    if ta is not None:
+        rhs = -matmul(ta, ans) if rhs is None else rhs - matmul(ta, ans)
+    return solve_p(a, rhs)
+
+
 solve_p = primitive("solve", _solve, (
     _solve_a,
     lambda g, ans, a, b: solve_p(_mT(a), g),
-), nin=2, save="both", backward_name="LinalgSolveBackward")
+), nin=2, save="both", backward_name="LinalgSolveBackward", jvp=_solve_jvp, batch="elementwise")
 
 _NUMPY2 = int(np.__version__.split(".")[0]) >= 2
 

@@ -88,7 +88,7 @@ def _prod_rule(g, ans, x, axes, keepdims, shape):
     return g * moveaxis(others, tuple(range(len(rest), len(shape))), axes)
 
 
-prod_p = primitive("prod", _prod_impl, (_prod_rule,), save="both")
+prod_p = primitive("prod", _prod_impl, (_prod_rule,), save="both", jvp="reduction", batch="reduction")
 
 
 def prod(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
@@ -115,8 +115,10 @@ def _min_impl(x, axes, keepdims, shape):
     return np.min(x, axis=axes, keepdims=keepdims)
 
 
-max_p = primitive("max", _max_impl, (_extreme_rule,), save="both", backward_name="MaxBackward")
-min_p = primitive("min", _min_impl, (_extreme_rule,), save="both", backward_name="MinBackward")
+max_p = primitive("max", _max_impl, (_extreme_rule,), save="both", backward_name="MaxBackward",
+                  jvp="reduction", batch="reduction")
+min_p = primitive("min", _min_impl, (_extreme_rule,), save="both", backward_name="MinBackward",
+                  jvp="reduction", batch="reduction")
 
 
 def _check_nonempty(shape, axes, op):
@@ -152,8 +154,19 @@ def _argmin_impl(x, axis, keepdims):
     return np.argmin(x, axis=axis, keepdims=keepdims)
 
 
-argmax_p = primitive("argmax", _argmax_impl, None)
-argmin_p = primitive("argmin", _argmin_impl, None)
+def _batch_arg(prim, values, batched, params):
+    axis, keepdims = params
+    value = values[0]
+    shape = shape_of(value)
+    if axis is None:
+        flat = reshape(value, shape[:1] + (-1,))
+        out = prim.call(flat, 1, keepdims)
+        return reshape(out, shape[:1] + (1,) * (len(shape) - 1)) if keepdims else out
+    return prim.call(value, axis % (len(shape) - 1) + 1, keepdims)
+
+
+argmax_p = primitive("argmax", _argmax_impl, None, batch=_batch_arg)
+argmin_p = primitive("argmin", _argmin_impl, None, batch=_batch_arg)
 
 
 def argmax(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
@@ -179,7 +192,7 @@ def _reverse_cumsum(g, axis):
 
 cumsum_p = primitive("cumsum", _cumsum_impl, (
     lambda g, ans, x, axis: _reverse_cumsum(g, axis),
-), save="none")
+), save="none", jvp="linear", batch="axis")
 
 
 def cumsum(x: ArrayLike, axis: Axis = None) -> Array:
@@ -193,26 +206,46 @@ def _cumprod_impl(x, axis):
     return np.cumprod(x, axis=axis)
 
 
-def _cumprod_rule(g, ans, x, axis):
-    if not np.any(_value(x) == 0):
-        return _reverse_cumsum(g * ans, axis) / x
-    # With zeros: d ans_j / d x_i = prod_{k <= j, k != i} x_k
-    #   = (prod_{k < i} x_k) * (prod_{i < k <= j} x_k), summed against g_j for j >= i.
+def _cumprod_parts(x, axis):
+    """For the zero-safe derivative of cumprod along ``axis`` (moved last):
+    head[i] = prod_{k<i} x_k and between[i, j] = prod_{i<k<=j} x_k, with
+    d ans_j / d x_i = head[i] * between[i, j] for i <= j."""
     xm = moveaxis(x, axis, -1)
-    gm = moveaxis(g, axis, -1)
     n = shape_of(xm)[-1]
     i = np.arange(n)
     later = i[None, :] > i[:, None]                       # [i, k]: k > i
     between = cumprod_p(where(later, reshape(xm, shape_of(xm)[:-1] + (1, n)), 1.0), -1)
-    upper = i[None, :] >= i[:, None]                      # [i, j]: j >= i
-    tail = sum_p(where(upper, reshape(gm, shape_of(gm)[:-1] + (1, n)) * between, 0.0),
-                 (len(shape_of(between)) - 1,), False, shape_of(between))
     ones = np.ones(shape_of(xm)[:-1] + (1,), dtype=_value(x).dtype)
     head = concatenate([ones, cumprod_p(getitem(xm, (..., slice(None, -1))), -1)], -1)
+    upper = i[None, :] >= i[:, None]                      # [i, j]: j >= i
+    return head, between, upper
+
+
+def _cumprod_rule(g, ans, x, axis):
+    if not np.any(_value(x) == 0):
+        return _reverse_cumsum(g * ans, axis) / x
+    head, between, upper = _cumprod_parts(x, axis)
+    gm = moveaxis(g, axis, -1)
+    n = shape_of(gm)[-1]
+    tail = sum_p(where(upper, reshape(gm, shape_of(gm)[:-1] + (1, n)) * between, 0.0),
+                 (len(shape_of(between)) - 1,), False, shape_of(between))
     return moveaxis(head * tail, -1, axis)
 
 
-cumprod_p = primitive("cumprod", _cumprod_impl, (_cumprod_rule,), save="both")
+def _cumprod_jvp(tangents, ans, x, axis):
+    (t,) = tangents
+    if not np.any(_value(x) == 0):
+        return ans * cumsum_p(t / x, axis)
+    head, between, upper = _cumprod_parts(x, axis)
+    tm = moveaxis(t, axis, -1)
+    n = shape_of(tm)[-1]
+    weighted = reshape(tm * head, shape_of(tm)[:-1] + (n, 1)) * between   # [i, j]
+    total = sum_p(where(upper, weighted, 0.0), (len(shape_of(between)) - 2,), False,
+                  shape_of(between))
+    return moveaxis(total, -1, axis)
+
+
+cumprod_p = primitive("cumprod", _cumprod_impl, (_cumprod_rule,), save="both", jvp=_cumprod_jvp, batch="axis")
 
 
 def cumprod(x: ArrayLike, axis: Axis = None) -> Array:
@@ -239,7 +272,7 @@ def _logsumexp_rule(g, ans, x, axes, keepdims, shape):
     return unreduce(g, axes, keepdims, shape) * exp(x - unreduce(ans, axes, keepdims, shape))
 
 
-logsumexp_p = primitive("logsumexp", _logsumexp_impl, (_logsumexp_rule,), save="both")
+logsumexp_p = primitive("logsumexp", _logsumexp_impl, (_logsumexp_rule,), save="both", jvp="reduction", batch="reduction")
 
 
 def logsumexp(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:

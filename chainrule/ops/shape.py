@@ -51,13 +51,19 @@ def normalize_axes(axis, ndim: int, op: str = "axis") -> tuple | None:
 # ---------------------------------------------------------------- reshape / transpose
 
 
+def _batch_reshape(prim, values, batched, params):
+    shape, in_shape = params
+    b = (np.shape(values[0])[0],)
+    return reshape_p(values[0], b + shape, b + in_shape)
+
+
 def _reshape_impl(x, shape, in_shape):
     return np.reshape(x, shape)
 
 
 reshape_p = primitive("reshape", _reshape_impl, (
     lambda g, ans, x, shape, in_shape: reshape_p(g, in_shape, shape_of(g)),
-), save="none", aliases=True, view=True, backward_name="ViewBackward")
+), save="none", aliases=True, view=True, backward_name="ViewBackward", jvp="linear", batch=_batch_reshape)
 
 
 def reshape(x: ArrayLike, *shape) -> Array:
@@ -92,13 +98,17 @@ def flatten(x: ArrayLike) -> Array:
     return reshape(x, -1)
 
 
+def _batch_transpose(prim, values, batched, params):
+    return transpose_p(values[0], (0,) + tuple(a + 1 for a in params[0]))
+
+
 def _transpose_impl(x, axes):
     return np.transpose(x, axes)
 
 
 transpose_p = primitive("transpose", _transpose_impl, (
     lambda g, ans, x, axes: transpose_p(g, tuple(np.argsort(axes))),
-), save="none", aliases=True, view=True, backward_name="PermuteBackward")
+), save="none", aliases=True, view=True, backward_name="PermuteBackward", jvp="linear", batch=_batch_transpose)
 
 
 def transpose(x: ArrayLike, axes: Axis | int = None) -> Array:
@@ -162,13 +172,21 @@ def expand_dims(x: ArrayLike, axis: Axis) -> Array:
 # ---------------------------------------------------------------- broadcasting
 
 
+def _batch_broadcast_to(prim, values, batched, params):
+    shape, in_shape = params
+    value = values[0]
+    b = (np.shape(value)[0],)
+    lifted = b + (1,) * (len(shape) - len(in_shape)) + tuple(in_shape)
+    return broadcast_to_p(reshape_p(value, lifted, np.shape(value)), b + shape, lifted)
+
+
 def _broadcast_impl(x, shape, in_shape):
     return np.broadcast_to(x, shape)
 
 
 broadcast_to_p = primitive("broadcast_to", _broadcast_impl, (
     lambda g, ans, x, shape, in_shape: sum_to(g, in_shape),
-), save="none", view=True, backward_name="ExpandBackward")
+), save="none", view=True, backward_name="ExpandBackward", jvp="linear", batch=_batch_broadcast_to)
 
 
 def broadcast_to(x: ArrayLike, shape: ShapeLike) -> Array:
@@ -212,7 +230,7 @@ def unreduce(g, axes, keepdims, shape):
 
 sum_p = primitive("sum", _sum_impl, (
     lambda g, ans, x, axes, keepdims, shape: unreduce(g, axes, keepdims, shape),
-), save="none", aliases=True)
+), save="none", aliases=True, jvp="linear", batch="reduction")
 
 
 # ---------------------------------------------------------------- joining
@@ -230,9 +248,29 @@ def _concatenate_rule(i, g, ans, *args):
     return getitem(g, index)
 
 
+def _concatenate_jvp(tangents, ans, *args):
+    axis, sizes = args[-2], args[-1]
+    shape = list(np.shape(ans))
+    parts = []
+    for t, size in zip(tangents, sizes):
+        if t is None:
+            shape[axis] = size
+            t = np.zeros(shape, dtype=ans.dtype)
+        parts.append(t)
+    return concatenate_p(*parts, axis, sizes)
+
+
+def _batch_concatenate(prim, values, batched, params):
+    from ..batching import materialize, size_of
+    axis, sizes = params
+    size = size_of(values, batched)
+    parts = [materialize(v, b, size) for v, b in zip(values, batched)]
+    return concatenate_p(*parts, axis + 1, sizes)
+
+
 concatenate_p = primitive("concatenate", _concatenate_impl, EachInput(_concatenate_rule),
                           nin=2, save="none", aliases=True, variadic=True,
-                          backward_name="CatBackward")
+                          backward_name="CatBackward", jvp=_concatenate_jvp, batch=_batch_concatenate)
 
 
 def concatenate(arrays: Sequence[ArrayLike], axis: int = 0) -> Array:
@@ -313,7 +351,7 @@ def _flip_impl(x, axes):
 
 flip_p = primitive("flip", _flip_impl, (
     lambda g, ans, x, axes: flip_p(g, axes),
-), save="none", aliases=True, view=True)
+), save="none", aliases=True, view=True, jvp="linear", batch="axis")
 
 
 def flip(x: ArrayLike, axis: Axis = None) -> Array:
@@ -332,9 +370,15 @@ def _negate(shift):
     return tuple(-s for s in shift) if isinstance(shift, tuple) else -shift
 
 
+def _batch_roll(prim, values, batched, params):
+    shift, axis = params
+    axis = tuple(a + 1 for a in axis) if isinstance(axis, tuple) else axis + 1
+    return roll_p(values[0], shift, axis)
+
+
 roll_p = primitive("roll", _roll_impl, (
     lambda g, ans, x, shift, axis: roll_p(g, _negate(shift), axis),
-), save="none")
+), save="none", jvp="linear", batch=_batch_roll)
 
 
 def roll(x: ArrayLike, shift: int | Sequence[int], axis: Axis = None) -> Array:
@@ -387,8 +431,17 @@ def _unpad(g, ans, x, pad_width, value):
     return getitem(g, index)
 
 
+def _pad_jvp(tangents, ans, x, pad_width, value):
+    return pad_p(tangents[0], pad_width, 0)
+
+
+def _batch_pad(prim, values, batched, params):
+    pad_width, value = params
+    return pad_p(values[0], ((0, 0),) + pad_width, value)
+
+
 pad_p = primitive("pad", _pad_impl, (_unpad,), save="none", aliases=True,
-                  backward_name="ConstantPadBackward")
+                  backward_name="ConstantPadBackward", jvp=_pad_jvp, batch=_batch_pad)
 
 
 def pad(x: ArrayLike, pad_width: int | Sequence, mode: str = "constant", constant_values: float = 0) -> Array:
@@ -409,7 +462,7 @@ def _astype_impl(x, dtype, from_dtype):
 
 astype_p = primitive("astype", _astype_impl, (
     lambda g, ans, x, dtype, from_dtype: astype_p(g, from_dtype, dtype),
-), save="none", backward_name="ToCopyBackward")
+), save="none", backward_name="ToCopyBackward", jvp="linear", batch="elementwise")
 
 
 def astype(x: ArrayLike, dtype: DTypeLike) -> Array:
