@@ -46,20 +46,38 @@ def _check_recordable(x: Tensor, what: str) -> None:
 
 
 def _snapshot(x: Tensor) -> Tensor:
-    """The current value and history of x, in memory of its own."""
+    """The current value and history of x, in memory of its own. (A batched tensor is
+    never written in place, so it is its own snapshot.)"""
+    if _is_batched(x):
+        return x
     old = wrap(x._data.copy(), x.__class__)
     old._node = x._node
     old._requires_grad = x._requires_grad
+    old._aux = x._aux
     return old
 
 
+def _is_batched(x) -> bool:
+    return isinstance(x, Tensor) and x._aux is not None and x._aux.is_batch
+
+
 def _recording(x: Tensor, other) -> bool:
+    """Whether the update must go through the ops: to be recorded for backward, or to
+    carry forward-mode tangents or a vmap batch."""
+    if x._aux is not None or (isinstance(other, Tensor) and other._aux is not None):
+        return True
     return grad_state.enabled and (
         x._requires_grad or (isinstance(other, Tensor) and other._requires_grad))
 
 
 def _commit(x: Tensor, result: Tensor, what: str) -> Tensor:
     """Write ``result`` into x's memory and make its history x's history."""
+    if _is_batched(x) or _is_batched(result):
+        if not _is_batched(x):
+            raise ValueError(f"{what}: cannot store a value that varies across a vmap batch "
+                             "in a tensor that does not; build a new tensor instead")
+        x._data, x._aux = result._data, result._aux  # vmap is functional: rebind
+        return x
     try:
         np.copyto(x._data, result._data, casting="same_kind")
     except (TypeError, ValueError) as exc:
@@ -68,6 +86,7 @@ def _commit(x: Tensor, result: Tensor, what: str) -> Tensor:
             f"in a tensor of dtype {x.dtype} and shape {x.shape}: {exc}") from None
     x._node = result._node
     x._requires_grad = result._requires_grad
+    x._aux = result._aux
     bump_version(_version_counter(x))
     return x
 

@@ -164,3 +164,78 @@ def gradgradcheck(fn, inputs, grad_outputs=None, eps: float = 1e-6, atol: float 
 
     return gradcheck(first_derivatives, inputs + grad_outputs, eps=eps, atol=atol,
                      rtol=rtol, raise_exception=raise_exception)
+
+
+# ---------------------------------------------------------------- both modes, any order
+
+
+def check_grads(f, args, order: int = 2, modes=("fwd", "rev"), eps: float = 1e-6,
+                atol: float = 1e-5, rtol: float = 1e-3, seed: int = 0) -> bool:
+    """Check f's derivatives in forward and reverse mode, up to ``order``.
+
+    In random directions u (inputs) and v (outputs): the JVP J·u against central finite
+    differences ("fwd"), the VJP through ⟨vᵀJ, u⟩ = ⟨v, J·u⟩ against finite differences
+    ("rev"), and, with both modes, the JVP against the VJP. Higher orders check the
+    derivative functions themselves the same way. ``args``: a tuple of float64 tensors.
+    Raises GradcheckError on a mismatch; returns True.
+    """
+    from .transforms import jvp, vjp
+    args = tuple(_as_float64(a) for a in _as_tuple(args))
+    rng = np.random.default_rng(seed)
+    u = tuple(wrap(rng.standard_normal(a.shape)) for a in args)
+    out = _as_tuple(f(*args))
+    v = tuple(wrap(rng.standard_normal(np.shape(o))) for o in out)
+    numeric = _directional_difference(f, args, u, eps)
+    if "fwd" in modes:
+        _, tangent = jvp(f, args, u)
+        _compare(_flat(tangent), numeric, atol, rtol, "JVP", "finite differences", order)
+    if "rev" in modes:
+        _, pullback = vjp(f, *args)
+        cotangent = pullback(v if isinstance(f(*args), tuple) else v[0])
+        lhs = sum(float(np.sum(np.asarray(c) * np.asarray(d))) for c, d in zip(cotangent, u))
+        rhs = sum(float(np.sum(np.asarray(a) * b)) for a, b in zip(v, numeric))
+        _compare([np.array(lhs)], [np.array(rhs)], atol, rtol, "⟨vᵀJ, u⟩ (VJP)",
+                 "⟨v, J·u⟩ (finite differences)", order)
+        if "fwd" in modes:
+            jvp_side = sum(float(np.sum(np.asarray(a) * np.asarray(b)))
+                           for a, b in zip(v, _flat(tangent)))
+            _compare([np.array(lhs)], [np.array(jvp_side)], atol, rtol, "⟨vᵀJ, u⟩ (VJP)",
+                     "⟨v, J·u⟩ (JVP)", order)
+    if order > 1:
+        if "fwd" in modes:
+            check_grads(lambda *xs: jvp(f, xs, u)[1], args, order - 1, modes, eps, atol,
+                        rtol, seed + 1)
+        if "rev" in modes:
+            single = not isinstance(f(*args), tuple)
+
+            def pulled(*xs):
+                _, pullback = vjp(f, *xs)
+                return pullback(v[0] if single else v)
+            check_grads(pulled, args, order - 1, modes, eps, atol, rtol, seed + 1)
+    return True
+
+
+def _as_float64(a):
+    t = a if isinstance(a, Tensor) else wrap(np.asarray(a, dtype=np.float64))
+    if t.dtype != np.float64:
+        raise ValueError(f"check_grads needs float64 arguments, got {t.dtype}")
+    return t
+
+
+def _flat(value) -> list:
+    return [np.asarray(v) for v in _as_tuple(value)]
+
+
+def _directional_difference(f, args, u, eps) -> list:
+    plus = _as_tuple(f(*[wrap(a.numpy() + eps * d.numpy()) for a, d in zip(args, u)]))
+    minus = _as_tuple(f(*[wrap(a.numpy() - eps * d.numpy()) for a, d in zip(args, u)]))
+    return [(np.asarray(p, dtype=np.float64) - np.asarray(m, dtype=np.float64)) / (2 * eps)
+            for p, m in zip(plus, minus)]
+
+
+def _compare(got, expected, atol, rtol, what, against, order) -> None:
+    for g, e in zip(got, expected):
+        if not np.allclose(g, e, atol=atol, rtol=rtol):
+            raise GradcheckError(
+                f"check_grads (order {order}): {what} disagrees with {against}:\n"
+                f"{what}: {g}\n{against}: {e}")

@@ -158,8 +158,56 @@ scatter_add = primitive("scatter_add", _scatter_impl, (
 scatter_add.__doc__ = "zeros(shape) with c added at index (repeated indices accumulate)."
 
 
+def _batched_items(index) -> list:
+    items = index if isinstance(index, tuple) else (index,)
+    return [i for i in items if isinstance(i, Tensor) and i._aux is not None and i._aux.is_batch]
+
+
+def _gather_batched(x, index):
+    """x[index] inside vmap when the index itself varies across the batch: a gather with
+    the batch position as the first advanced index."""
+    from ..batching import make_batched, materialize
+    items = list(index) if isinstance(index, tuple) else [index]
+    level = max(i._aux.level for i in _batched_items(index))
+    for i in items:
+        if isinstance(i, Tensor) and i._aux is not None and i._aux.is_batch \
+                and i._aux.level == level and i.dtype == bool:
+            raise ValueError(
+                "boolean mask indexing with a batched mask inside vmap: each example would "
+                "select a different number of elements; use chainrule.where instead")
+    batched_x = isinstance(x, Tensor) and x._aux is not None and x._aux.is_batch \
+        and x._aux.level == level
+    size = next(i._aux.value.shape[0] for i in items if isinstance(i, Tensor)
+                and i._aux is not None and i._aux.is_batch and i._aux.level == level)
+    values = x._aux.value if batched_x else materialize(x, False, size)
+    arrays = []
+    for i in items:
+        if isinstance(i, Tensor) and i._aux is not None and i._aux.is_batch \
+                and i._aux.level == level:
+            arrays.append(np.asarray(i._aux.value._data))
+        else:
+            arrays.append(i)
+    ranks = [a.ndim - 1 for a, i in zip(arrays, items) if isinstance(i, Tensor)
+             and i._aux is not None and i._aux.is_batch and i._aux.level == level]
+    ranks += [np.ndim(a) for a, i in zip(arrays, items) if isinstance(a, (np.ndarray, list))
+              and not (isinstance(i, Tensor) and i._aux is not None)]
+    rank = max(ranks)
+    aligned = []
+    for a, i in zip(arrays, items):
+        if isinstance(i, Tensor) and i._aux is not None and i._aux.is_batch \
+                and i._aux.level == level:
+            a = a.reshape(a.shape[:1] + (1,) * (rank - a.ndim + 1) + a.shape[1:])
+        aligned.append(a)
+    batch_index = np.arange(size).reshape((size,) + (1,) * rank)
+    return make_batched(getitem(values, (batch_index,) + tuple(aligned)), level)
+
+
 def getitem(x: ArrayLike, index: object) -> Array:
     """x[index] for NumPy indices; differentiable (repeated indices accumulate)."""
+    if _batched_items(index):
+        return _gather_batched(x, index)
+    if isinstance(x, Tensor) and x._aux is not None and x._aux.is_batch:
+        _refuse_batched_mask(index)
     index = normalize_index(index)
     shape = np.shape(x)
     try:
@@ -169,6 +217,17 @@ def getitem(x: ArrayLike, index: object) -> Array:
     except IndexError as exc:
         raise IndexError(f"index {index!r} is invalid for a tensor of shape {shape}: {exc}") \
             from None
+
+
+def _refuse_batched_mask(index) -> None:
+    items = index if isinstance(index, tuple) else (index,)
+    for i in items:
+        data = i._data if isinstance(i, Tensor) else i
+        if isinstance(data, np.ndarray) and data.dtype == bool and isinstance(i, Tensor) \
+                and i._aux is not None:
+            raise ValueError(
+                "boolean mask indexing inside vmap: each example would select a different "
+                "number of elements (a value-dependent shape); use chainrule.where instead")
 
 
 def take(x: ArrayLike, indices: ArrayLike, axis: Axis = None) -> Array:

@@ -197,7 +197,7 @@ cumsum_p = primitive("cumsum", _cumsum_impl, (
 
 def cumsum(x: ArrayLike, axis: Axis = None) -> Array:
     """Cumulative sum along ``axis`` (of the flattened x when None)."""
-    if axis is None:
+    if axis is None or len(shape_of(x)) == 0:  # NumPy gives a 0-d input one axis too
         return cumsum_p(ravel(x), 0)
     return cumsum_p(x, normalize_axis(axis, len(shape_of(x)), "cumsum"))
 
@@ -250,7 +250,7 @@ cumprod_p = primitive("cumprod", _cumprod_impl, (_cumprod_rule,), save="both", j
 
 def cumprod(x: ArrayLike, axis: Axis = None) -> Array:
     """Cumulative product along ``axis`` (of the flattened x when None). Exact at zeros."""
-    if axis is None:
+    if axis is None or len(shape_of(x)) == 0:
         return cumprod_p(ravel(x), 0)
     return cumprod_p(x, normalize_axis(axis, len(shape_of(x)), "cumprod"))
 

@@ -1,0 +1,89 @@
+"""Every differentiable function of op_specs in forward mode (JVP against finite
+differences and against the VJP, to second order) and under vmap (batching rules
+against a loop over the batch, with in_axes 0, 1 and None)."""
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+import pytest
+from op_specs import CASES
+
+import chainrule as cr
+from chainrule.testing import check_grads
+
+# Cases whose output shape depends on the values (a boolean mask), or whose Python
+# control flow reads the values: vmap cannot batch them (see the test at the end).
+NOT_BATCHABLE = {"getitem[mask]", "chapter control flow[vector]"}
+BATCHABLE = [c for c in CASES if c.id not in NOT_BATCHABLE]
+
+
+def draw_inputs(case, seed_text):
+    from op_specs import draw
+    rng = np.random.default_rng(zlib.crc32(seed_text.encode()))
+    return [cr.asarray(spec) if isinstance(spec, np.ndarray)
+            else cr.tensor(draw(spec[0], spec[1], rng), dtype=cr.float64)
+            for spec in case.inputs]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_jvp_and_vjp_to_second_order(case):
+    tolerances = {k: v for k, v in case.tolerances.items() if k in ("eps", "atol", "rtol")}
+    assert check_grads(case.fn, draw_inputs(case, case.id), order=2, **tolerances)
+
+
+def _outputs(value):
+    return list(value) if isinstance(value, (tuple, list)) else [value]
+
+
+def _stack_examples(case, n=3):
+    return [draw_inputs(case, f"{case.id}/{b}") for b in range(n)]
+
+
+@pytest.mark.parametrize("mode", ["axis0", "axis1", "unbatched"])
+@pytest.mark.parametrize("case", BATCHABLE, ids=lambda c: c.id)
+def test_batching_rule_matches_loop(case, mode):
+    examples = _stack_examples(case)
+    n_inputs = len(examples[0])
+    in_axes, batched_args = [], []
+    for i in range(n_inputs):
+        values = [ex[i].numpy() for ex in examples]
+        if mode == "unbatched" and i > 0:
+            in_axes.append(None)
+            batched_args.append(examples[0][i])
+            for ex in examples:
+                ex[i] = examples[0][i]
+            continue
+        axis = 1 if mode == "axis1" and values[0].ndim >= 1 else 0
+        in_axes.append(axis)
+        batched_args.append(cr.tensor(np.stack(values, axis=axis)))
+    got = _outputs(cr.vmap(case.fn, in_axes=tuple(in_axes))(*batched_args))
+    expected = [_outputs(case.fn(*ex)) for ex in examples]
+    for k, g in enumerate(got):
+        want = np.stack([e[k].numpy() for e in expected])
+        np.testing.assert_allclose(g.numpy(), want, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("case", BATCHABLE, ids=lambda c: c.id)
+def test_batched_gradients_match_loop(case):
+    """vmap of grad batches the derivative rules' primitives too."""
+    examples = _stack_examples(case)
+
+    def total(*xs):
+        return sum((o * o).sum() for o in _outputs(case.fn(*xs)))
+
+    n_inputs = len(examples[0])
+    argnums = tuple(range(n_inputs))
+    batched = [cr.tensor(np.stack([ex[i].numpy() for ex in examples])) for i in range(n_inputs)]
+    got = cr.vmap(cr.grad(total, argnums))(*batched)
+    for i in range(n_inputs):
+        want = np.stack([cr.grad(total, argnums)(*ex)[i].numpy() for ex in examples])
+        np.testing.assert_allclose(got[i].numpy(), want, rtol=1e-9, atol=1e-12)
+
+
+def test_value_dependent_shapes_and_control_flow_say_why_under_vmap():
+    x = cr.tensor([[1.0, -2.0], [3.0, 4.0]])
+    with pytest.raises(ValueError, match="inside vmap"):
+        cr.vmap(lambda r: r[r > 0])(x)
+    with pytest.raises(ValueError, match="control flow"):
+        cr.vmap(lambda r: r if r.sum() > 0 else -r)(x)
