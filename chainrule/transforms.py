@@ -100,7 +100,8 @@ def _as_float_tensor(value, what: str) -> Tensor:
 def _handle(phys: Tensor) -> Tensor:
     """A tape handle of our own for ``phys``: gradients with respect to it are ours."""
     if phys._requires_grad:
-        return alias(phys)  # recorded identity: outer differentiation still reaches phys
+        with enable_grad():  # recorded identity: outer differentiation still reaches phys
+            return alias(phys)
     handle = wrap(phys._data, phys.__class__)
     handle._requires_grad = True
     if phys._aux is not None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 import chainrule as cr
+import chainrule.ops as chainrule_ops
 
 
 @dataclass
@@ -255,6 +256,9 @@ add("astype", lambda x: cr.astype(cr.astype(x, np.float32), np.float64), ("real"
     label="float64->float32->float64", eps=1e-2, atol=1e-4)
 add("astype", lambda x: x.astype(np.float32) * 2.0, ("real", (2,)),
     label="float32 output", eps=1e-2, atol=1e-4)
+
+# The identity that transforms record for their inputs.
+add("alias", chainrule_ops.alias, ("real", (2, 3)))
 
 # ---------------------------------------------------------------- composites in the chapter
 add("chapter control flow",

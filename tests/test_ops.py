@@ -87,6 +87,14 @@ def test_every_differentiable_primitive_is_exercised():
     assert table - exercised == set()
 
 
+def test_every_primitive_has_rules_for_every_mode():
+    """Differentiable entries have VJP and JVP rules; every entry has a batching rule."""
+    for prim in _all_primitives():
+        assert prim.batch is not None, f"{prim.name} has no batching rule"
+        if prim.differentiable:
+            assert prim.jvp is not None and prim.vjps is not None, prim.name
+
+
 def test_non_differentiable_outputs_do_not_require_grad():
     x = cr.tensor([-1.5, 0.2, 2.7], requires_grad=True)
     for out in (cr.sign(x), cr.floor(x), cr.ceil(x), cr.round(x), cr.trunc(x),
