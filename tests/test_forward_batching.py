@@ -87,3 +87,27 @@ def test_value_dependent_shapes_and_control_flow_say_why_under_vmap():
         cr.vmap(lambda r: r[r > 0])(x)
     with pytest.raises(ValueError, match="control flow"):
         cr.vmap(lambda r: r if r.sum() > 0 else -r)(x)
+
+
+NONDIFF = {
+    "argmax": lambda x: cr.argmax(x), "argmax axis": lambda x: cr.argmax(x, axis=1),
+    "argmin keepdims": lambda x: cr.argmin(x, axis=0, keepdims=True),
+    "argmax all keepdims": lambda x: cr.argmax(x, keepdims=True),
+    "comparison": lambda x: x > 0.1, "equal": lambda x: cr.equal(x, x * 2),
+    "all": lambda x: cr.all(x > -1, axis=1), "any": lambda x: cr.any(x > 1),
+    "count_nonzero": lambda x: cr.count_nonzero(x > 0, axis=0),
+    "floor": cr.floor, "ceil": cr.ceil, "round": lambda x: cr.round(x, 1), "sign": cr.sign,
+    "trunc": cr.trunc, "isfinite": cr.isfinite, "isnan": cr.isnan, "isinf": cr.isinf,
+    "floor_divide": lambda x: x // 0.3, "logical": lambda x: cr.logical_or(x > 1, x < -1),
+    "logical_not": lambda x: cr.logical_not(x > 0), "xor": lambda x: cr.logical_xor(x > 0, x > 1),
+    "slogdet sign": lambda x: cr.linalg.slogdet(x[:, :2] @ x[:, :2].T + 1.0)[0],
+}
+
+
+@pytest.mark.parametrize("name", sorted(NONDIFF))
+def test_non_differentiable_batching_rules_match_loop(name):
+    fn = NONDIFF[name]
+    batch = np.random.default_rng(1).normal(size=(4, 2, 3))
+    got = cr.vmap(fn)(cr.tensor(batch))
+    want = np.stack([fn(cr.tensor(example)).numpy() for example in batch])
+    np.testing.assert_array_equal(got.numpy(), want)
