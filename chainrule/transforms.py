@@ -119,6 +119,16 @@ def _argnums(argnums, nargs: int, what: str):
     return tuple(n % nargs for n in nums), single
 
 
+def _of_selected(f, args, kwargs, nums):
+    """f as a function of the arguments at positions ``nums`` only."""
+    def of_selected(*selected):
+        full = list(args)
+        for n, value in zip(nums, selected):
+            full[n] = value
+        return f(*full, **kwargs)
+    return of_selected
+
+
 def _all_levels(tree) -> set:
     leaves, _ = flatten(tree)
     levels = set()
@@ -256,16 +266,9 @@ def value_and_grad(f, argnums=0, has_aux: bool = False):
     @functools.wraps(f)
     def value_and_grad_f(*args, **kwargs):
         nums, single = _argnums(argnums, len(args), "grad")
-
-        def of_selected(*selected):
-            full = list(args)
-            for n, value in zip(nums, selected):
-                full[n] = value
-            return f(*full, **kwargs)
-
-        levels = _all_levels((args, kwargs))
-        recording = _Recording(of_selected, tuple(args[n] for n in nums), has_aux, levels,
-                               "grad")
+        recording = _Recording(_of_selected(f, args, kwargs, nums),
+                               tuple(args[n] for n in nums), has_aux,
+                               _all_levels((args, kwargs)), "grad")
         outs = recording.outs
         if len(outs) != 1 or outs[0].shape != () or outs[0].dtype.kind != "f":
             shapes = [o.shape for o in outs]
@@ -446,14 +449,8 @@ def jacrev(f, argnums=0, has_aux: bool = False):
     @functools.wraps(f)
     def jacobian_f(*args, **kwargs):
         nums, single = _argnums(argnums, len(args), "jacrev")
-
-        def of_selected(*selected):
-            full = list(args)
-            for n, value in zip(nums, selected):
-                full[n] = value
-            return f(*full, **kwargs)
-
-        recording = _Recording(of_selected, tuple(args[n] for n in nums), has_aux,
+        recording = _Recording(_of_selected(f, args, kwargs, nums),
+                               tuple(args[n] for n in nums), has_aux,
                                _all_levels((args, kwargs)), "jacrev")
         outs = recording.outs
         rows = []
@@ -482,12 +479,10 @@ def jacfwd(f, argnums=0, has_aux: bool = False):
         leaves = [_as_float_tensor(v, "jacfwd") for v in leaves]
         primals = unflatten(tree, leaves)
         aux_box = []
+        selected_f = _of_selected(f, args, kwargs, nums)
 
         def of_selected(*values):
-            full = list(args)
-            for n, value in zip(nums, values):
-                full[n] = value
-            out = f(*full, **kwargs)
+            out = selected_f(*values)
             if has_aux:
                 out, aux = out
                 aux_box.append(aux)
@@ -507,9 +502,9 @@ def jacfwd(f, argnums=0, has_aux: bool = False):
                 return tuple(t_leaves)
 
             outs = vmap(tangent_out, in_axes=in_axes)(*unflatten(tree, tangents))
-            columns.append([moveaxis(reshape(t, (t.shape[0],) + tuple(t.shape[1:])), 0, -1)
+            # Each output tangent is (n, *S): move the input's axis last, then unflatten it.
+            columns.append([reshape(moveaxis(t, 0, -1), tuple(t.shape[1:]) + tuple(x.shape))
                             for t in outs])
-            columns[-1] = [reshape(t, tuple(t.shape[:-1]) + tuple(x.shape)) for t in columns[-1]]
         rows = [[columns[j][i] for j in range(len(leaves))] for i in range(len(columns[0]))]
         result = _jacobian_tree(rows, out_tree, tree, single)
         return (result, aux_box[-1]) if has_aux else result
