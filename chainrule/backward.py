@@ -36,15 +36,17 @@ def backward(tensor: Tensor, gradient=None, retain_graph: bool | None = None,
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
-         create_graph: bool = False, allow_unused: bool = False, info: dict | None = None
-         ) -> tuple:
+         create_graph: bool = False, allow_unused: bool = False, info: dict | None = None,
+         boundary: int | None = None) -> tuple:
     """Gradients of ``outputs`` with respect to ``inputs``, without touching ``.grad``.
 
     ``grad_outputs`` is the v of vᵀ·J for each output (required for non-scalar outputs).
     With ``create_graph=True`` the result is itself differentiable (higher derivatives).
     Returns a tuple with one gradient per input (None for unused inputs when
-    ``allow_unused=True``). ``info``, a dict, receives "other_leaves": whether leaves that
-    require grad but are not ``inputs`` were reached (transforms use it).
+    ``allow_unused=True``). ``info``, a dict, receives "other_leaves": whether the outputs
+    also depend on tensors that require grad other than ``inputs`` (transforms use it).
+    ``boundary``: a sequence number; nodes recorded before it are not entered (the
+    derivative through the newer part of the graph only, as checkpoint needs).
     """
     outputs = _as_tensor_sequence(outputs, "outputs")
     inputs = _as_tensor_sequence(inputs, "inputs")
@@ -75,7 +77,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
         cotangents.append(g)
         borrowed.append(b)
     results = sweep(roots, cotangents, borrowed, retain_graph, create_graph, inputs,
-                    tensor_mode=tensor_mode, info=info)
+                    tensor_mode=tensor_mode, info=info, boundary=boundary)
     for i, r in enumerate(results):
         if r is None and not allow_unused:
             raise RuntimeError(
@@ -151,7 +153,7 @@ def root_cotangent(y: Tensor, gradient, tensor_mode: bool, caller: str,
 
 
 def sweep(roots, cotangents, borrowed_roots, retain_graph, create_graph, targets=None,
-          tensor_mode=None, info=None):
+          tensor_mode=None, info=None, boundary=None):
     """Run the reverse sweep from ``roots``.
 
     Without ``targets`` the leaves' ``.grad`` are updated; with ``targets`` (tensors) their
@@ -164,13 +166,19 @@ def sweep(roots, cotangents, borrowed_roots, retain_graph, create_graph, targets
     leaf_grads = {}     # leaf Tensor -> summed cotangent
     borrowed = set()    # keys whose pending cotangent must not be written in place
     heap = []
-    target_leaves = capture = None
+    target_leaves = capture = min_seq = None
     if targets is not None:
         target_leaves = {t for t in targets if t._node is None}
         capture = {}
         for t in targets:
             if t._node is not None:
                 capture[t._node] = None
+        if not target_leaves:
+            # Only nodes newer than the oldest target can lead to a target: the sweep
+            # stops there instead of running the rules of the whole history below.
+            min_seq = min(node.seq for node in capture)
+        if boundary is not None:
+            min_seq = boundary
 
     prev_mode = grad_state.enabled
     grad_state.enabled = create_graph
@@ -210,8 +218,13 @@ def sweep(roots, cotangents, borrowed_roots, retain_graph, create_graph, targets
                     continue
                 leaf = parent.__class__ is not Node
                 if leaf and target_leaves is not None and parent not in target_leaves:
-                    if info is not None:
+                    if info is not None and node not in capture:
                         info["other_leaves"] = True
+                    continue
+                if (min_seq is not None and not leaf and parent.seq < min_seq
+                        and parent not in capture):
+                    if info is not None and node not in capture:
+                        info["other_leaves"] = True  # history from before the targets
                     continue
                 try:
                     gi = vjps[i](g, ans, *args)

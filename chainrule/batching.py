@@ -102,6 +102,16 @@ def make_batched(value, level: int) -> BatchedTensor:
     return t
 
 
+def insert_level(x, level: int, axis: int = 0) -> Tensor:
+    """x with its logical ``axis`` made the batch of ``level``. Wrappers nest with the
+    highest level outermost, so the new level goes beneath any higher one."""
+    from .ops import moveaxis
+    if isinstance(x, Tensor) and x._aux is not None and x._aux.is_batch \
+            and x._aux.level > level:
+        return make_batched(insert_level(x._aux.value, level, axis + 1), x._aux.level)
+    return make_batched(moveaxis(x, axis, 0) if axis else x, level)
+
+
 def is_batched_at(x, level: int) -> bool:
     return isinstance(x, Tensor) and x._aux is not None and x._aux.is_batch \
         and x._aux.level == level
@@ -193,10 +203,30 @@ def attach_batched(x, level: int, t):
     return make_batched(value, info.level)
 
 
+def levels_of(x) -> list:
+    """The vmap levels x is batched at, outermost wrapper (highest level) first."""
+    levels = []
+    while isinstance(x, Tensor) and x._aux is not None and x._aux.is_batch:
+        levels.append(x._aux.level)
+        x = x._aux.value
+    return levels
+
+
+def remove_level(x, level: int) -> Tensor:
+    """x with the batch of ``level`` made its leading (logical) axis; higher levels stay
+    wrapped around it."""
+    from .ops import moveaxis
+    info = x._aux
+    if info.level == level:
+        return info.value
+    inner = remove_level(info.value, level)
+    return make_batched(moveaxis(inner, 1, 0), info.level)
+
+
 def to_values(t, level: int, size: int):
     """The per-batch values of t at vmap ``level`` (repeated when t is not batched)."""
-    if is_batched_at(t, level):
-        return t._aux.value
+    if level in levels_of(t):
+        return remove_level(t, level)
     return materialize(t, False, size)
 
 

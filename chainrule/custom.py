@@ -13,11 +13,13 @@ import threading
 import numpy as np
 
 from .batching import make_batched
-from .graph import grad_state, no_grad
+from .backward import grad as _autograd_grad
+from .graph import Node, enable_grad, grad_state, next_seq, no_grad
 from .primitive import EachInput, primitive
 from .pytree import flatten, unflatten
 from .tensor import Tensor, wrap
-from .transform_state import Tangents, state
+from .forward import set_tangent, tangent_levels, tangent_of
+from .transform_state import state
 
 
 class _Running(threading.local):
@@ -47,21 +49,14 @@ def _is_batched(x) -> bool:
     return isinstance(x, Tensor) and x._aux is not None and x._aux.is_batch
 
 
-def _active_tangent_levels(leaves) -> set:
-    levels = set()
-    for leaf in leaves:
-        if isinstance(leaf, Tensor) and leaf._aux is not None and not leaf._aux.is_batch:
-            levels.update(leaf._aux)
-    return levels - state.suppressed
-
-
 # ---------------------------------------------------------------- the shared mechanism
 
 
 class _Call:
     """One application of a custom rule: what its backward needs."""
 
-    def __init__(self, rule, residuals, arg_tree, args, positions, out_tree, shapes):
+    def __init__(self, rule, residuals, arg_tree, args, positions, out_tree, shapes,
+                 n_extra=0):
         self.rule = rule
         self.residuals = residuals
         self.arg_tree = arg_tree
@@ -69,6 +64,7 @@ class _Call:
         self.positions = positions      # indices (into the flat args) of the tensor inputs
         self.out_tree = out_tree
         self.shapes = shapes            # output shapes, to unpack the packed cotangent
+        self.n_extra = n_extra          # inputs beyond the arguments (checkpoint's closures)
         self.cache = None
 
     def pullback(self, g):
@@ -88,16 +84,19 @@ class _Call:
         cotangent = unflatten(self.out_tree, pieces)
         with _running_rule(self.rule.owner):
             grads = self.rule.bwd(self.residuals, cotangent)
+        extra_grads = []
+        if self.n_extra:
+            grads, extra_grads = grads
         flat = _flatten_grads(self.rule.name, grads, self.arg_tree, self.args)
         result = []
-        for index in self.positions:
-            grad = flat[index]
+        for grad, shape in [(flat[i], np.shape(self.args[i])) for i in self.positions] + \
+                [(g, None) for g in extra_grads]:
             if grad is not None:
                 grad = grad if isinstance(grad, Tensor) else wrap(np.asarray(grad))
-                if grad.shape != np.shape(self.args[index]):
+                if shape is not None and grad.shape != shape:
                     raise ValueError(
                         f"{self.rule.name}: the backward returned a gradient of shape "
-                        f"{grad.shape} for an input of shape {np.shape(self.args[index])}")
+                        f"{grad.shape} for an input of shape {shape}")
                 if not tensor_mode:
                     grad = grad.numpy()
             result.append(grad)
@@ -153,32 +152,50 @@ def _custom_op(name: str):
 
 
 def call_custom(rule, args):
-    """Apply a custom rule (an object with name, fun, fwd, bwd, owner) to ``args``."""
+    """Apply a custom rule to ``args``. A rule has ``name``, ``owner``, ``fun`` (the plain
+    body), ``fwd`` -> (out, residuals), ``bwd(residuals, g)`` -> one gradient per
+    argument, ``forward_mode(args)`` and ``attach_tangents(args, out, levels)``."""
     leaves, tree = flatten(args)
-    levels = [leaf._aux.level for leaf in leaves if _is_batched(leaf)]
-    if levels:
-        return _call_batched(rule, args, leaves, tree, max(levels))
-    if _active_tangent_levels(leaves):
+    levels = set()
+    for leaf in leaves:
+        levels |= tangent_levels(leaf)
+    levels -= state.suppressed
+    needs_tape = grad_state.enabled and any(
+        isinstance(leaf, Tensor) and leaf.requires_grad for leaf in leaves)
+    if levels and (not needs_tape or getattr(rule, "plain_under_forward", False)):
         return rule.forward_mode(args)
+    batch_levels = [leaf._aux.level for leaf in leaves if _is_batched(leaf)]
+    if batch_levels:
+        return _call_batched(rule, args, leaves, tree, max(batch_levels))
     positions = [i for i, leaf in enumerate(leaves)
                  if isinstance(leaf, Tensor) and leaf.requires_grad]
     if not (grad_state.enabled and positions):
         with _running_rule(rule.owner):
             return rule.fun(*args)
+    out = _record(rule, args, leaves, tree, positions)
+    if levels:
+        rule.attach_tangents(args, out, sorted(levels))
+    return out
+
+
+def _record(rule, args, leaves, tree, positions):
+    """Run the rule's forward and record one node whose VJP is the rule's backward."""
     with _running_rule(rule.owner):
         out, residuals = rule.fwd(*args)
+    extra = list(getattr(rule, "extra", ()))
     out_leaves, out_tree = flatten(out)
     out_leaves = [o if isinstance(o, Tensor) else wrap(np.asarray(o)) for o in out_leaves]
     for o in out_leaves:
         if o.dtype.kind != "f":
             raise TypeError(f"{rule.name}: custom rules need float outputs, got {o.dtype}")
     shapes = [o.shape for o in out_leaves]
-    call = _Call(rule, residuals, tree, leaves, positions, out_tree, shapes)
+    call = _Call(rule, residuals, tree, leaves, positions, out_tree, shapes, len(extra))
     if len(out_leaves) == 1:
         call.packed = out_leaves[0].numpy()
     else:
         call.packed = np.concatenate([o.numpy().ravel() for o in out_leaves])
-    packed = _custom_op(rule.name)(*[leaves[i] for i in positions], call)
+    inputs = [leaves[i] for i in positions] + extra
+    packed = _custom_op(rule.name)(*inputs, call, _plain=True)
     if len(out_leaves) == 1:
         return unflatten(out_tree, [packed])
     from .ops import getitem, reshape
@@ -188,6 +205,12 @@ def call_custom(rule, args):
         pieces.append(reshape(getitem(packed, slice(start, start + size)), shape))
         start += size
     return unflatten(out_tree, pieces)
+
+
+def _refuse_tangents(name: str, kind: str):
+    raise TypeError(
+        f"{name}: forward mode (jvp, jacfwd, hessian) cannot differentiate a {kind}; "
+        "define it with custom_jvp instead, or use reverse mode (grad, jacrev)")
 
 
 class _BatchedRule:
@@ -220,8 +243,12 @@ class _BatchedRule:
         self.fun = vmap(rule.fun, in_axes=in_axes)
 
     def forward_mode(self, args):
-        raise TypeError(f"{self.name}: forward mode inside vmap is not supported for this "
-                        "custom rule")
+        return self.rule.forward_mode(args)
+
+    def attach_tangents(self, args, out, levels):
+        raise NotImplementedError(
+            f"{self.name}: forward mode through a recorded custom rule inside vmap is not "
+            "supported; take the derivatives outside vmap, or batch the inputs instead")
 
 
 def _sum_unbatched(grad, axes):
@@ -264,6 +291,16 @@ def _vjp(f, *primals):
     return vjp(f, *primals)
 
 
+def _handle(x):
+    from .transforms import _handle as handle
+    return handle(x)
+
+
+def alias(x):
+    from .ops import alias as alias_op
+    return alias_op(x)
+
+
 def _is_float_tensor(x) -> bool:
     return isinstance(x, Tensor) and x.dtype.kind == "f"
 
@@ -290,14 +327,7 @@ def _per_argument(args, float_grads) -> tuple:
     """Gradients of the float leaves, regrouped as one entry per argument."""
     leaves, tree = flatten(args)
     it = iter(float_grads)
-    flat = [next(it) if _is_float_tensor(x) else None for x in leaves]
-    per_arg, start = [], 0
-    for sub in tree.children:
-        count = sub.num_leaves
-        chunk = flat[start:start + count]
-        per_arg.append(unflatten(sub, chunk) if any(c is not None for c in chunk) else None)
-        start += count
-    return tuple(per_arg)
+    return _regroup(tree, [next(it) if _is_float_tensor(x) else None for x in leaves])
 
 
 # ---------------------------------------------------------------- custom_vjp
@@ -328,10 +358,10 @@ class custom_vjp:
         self.fwd, self.bwd = fwd, bwd
 
     def forward_mode(self, args):
-        raise TypeError(
-            f"{self.name}: forward mode (jvp, jacfwd, hessian) cannot differentiate a "
-            "custom_vjp function; define it with custom_jvp instead, or use reverse mode "
-            "(grad, jacrev)")
+        _refuse_tangents(self.name, "custom_vjp function")
+
+    def attach_tangents(self, args, out, levels):
+        _refuse_tangents(self.name, "custom_vjp function")
 
     def __call__(self, *args):
         if self.fwd is None:
@@ -389,30 +419,40 @@ class custom_jvp:
         return _per_argument(args, pullback(g))
 
     def forward_mode(self, args):
-        """Apply the user's rule level by level (outermost first), like a primitive."""
-        from .forward import tangent_of
-        leaves, tree = flatten(args)
-        levels = sorted(_active_tangent_levels(leaves))
-        out_leaves = out_tree = None
+        """The output with its tangents, all from the user's rule (no tape needed)."""
+        leaves, _ = flatten(args)
+        levels = set()
+        for leaf in leaves:
+            levels |= tangent_levels(leaf)
+        levels = sorted(levels - state.suppressed)
+        primal = self._rule(args, levels[0])[0]
+        out_leaves, out_tree = flatten(primal)
+        ids = {id(x) for x in leaves}
+        out_leaves = [alias(o) if id(o) in ids else
+                      (o if isinstance(o, Tensor) else wrap(np.asarray(o))) for o in out_leaves]
+        out = unflatten(out_tree, out_leaves)
+        self.attach_tangents(args, out, levels)
+        return out
+
+    def attach_tangents(self, args, out, levels):
+        """Set the tangents of ``out`` at ``levels`` by the user's rule, outermost first;
+        while a level's rule runs that level is off (its rule sees the other levels)."""
+        outs, _ = flatten(out)
         for level in levels:
-            tangents = unflatten(tree, [tangent_of(x, level) if isinstance(x, Tensor)
-                                        else np.zeros(np.shape(x)) for x in leaves])
-            state.suppressed.add(level)
-            try:
-                with _running_rule(self):
-                    primal, t_out = self.jvp_rule(args, tangents)
-            finally:
-                state.suppressed.discard(level)
-            if out_leaves is None:
-                out_leaves, out_tree = flatten(primal)
-                out_leaves = [o if isinstance(o, Tensor) else wrap(np.asarray(o))
-                              for o in out_leaves]
-            for o, t in zip(out_leaves, flatten(t_out)[0]):
-                tangents_of_o = o._aux if o._aux is not None and not o._aux.is_batch \
-                    else Tangents()
-                tangents_of_o[level] = t if isinstance(t, Tensor) else wrap(np.asarray(t))
-                o._aux = tangents_of_o
-        return unflatten(out_tree, out_leaves)
+            _, t_out = self._rule(args, level)
+            for o, t in zip(outs, flatten(t_out)[0]):
+                set_tangent(o, level, t if isinstance(t, Tensor) else wrap(np.asarray(t)))
+
+    def _rule(self, args, level):
+        leaves, tree = flatten(args)
+        tangents = unflatten(tree, [tangent_of(x, level) if isinstance(x, Tensor)
+                                    else np.zeros(np.shape(x)) for x in leaves])
+        state.suppressed.add(level)
+        try:
+            with _running_rule(self):
+                return self.jvp_rule(args, tangents)
+        finally:
+            state.suppressed.discard(level)
 
 
 # ---------------------------------------------------------------- PyTorch's Function
@@ -454,8 +494,10 @@ class _FunctionRule:
         return grads if isinstance(grads, tuple) else (grads,)
 
     def forward_mode(self, args):
-        raise TypeError(f"{self.name}: forward mode (jvp) cannot differentiate a "
-                        "chainrule.Function; use chainrule.custom_jvp")
+        _refuse_tangents(self.name, "chainrule.Function")
+
+    def attach_tangents(self, args, out, levels):
+        _refuse_tangents(self.name, "chainrule.Function")
 
 
 class Function:
@@ -485,25 +527,116 @@ class Function:
 
 
 class _CheckpointRule:
+    """Forward: run f recording, to learn which outside tensors it reads (its closures),
+    then drop the record and keep only the inputs. Backward: run f again, recorded, and
+    differentiate that run only."""
+
+    plain_under_forward = True  # under jvp, simply run f
+
     def __init__(self, f) -> None:
         self.f = f
         self.fun = f
         self.name = getattr(f, "__name__", "checkpoint")
         self.owner = self
+        self.extra = ()
 
     def fwd(self, *args):
-        with no_grad():  # keep no intermediate values: backward recomputes them
-            out = self.f(*args)
-        return out, args
+        leaves, tree = flatten(args)
+        if any(_is_batched(x) for x in leaves):  # per example, inside vmap
+            with no_grad():
+                return self.f(*args), args
+        with enable_grad():
+            handles = [_handle(x) if _needs_grad(x) else x for x in leaves]
+            start = next_seq()
+            out = self.f(*unflatten(tree, handles))
+        outs, out_tree = flatten(out)
+        own = {h._node for h in handles if isinstance(h, Tensor) and h._node is not None}
+        self.extra = _outside_inputs(outs, start, own)
+        # The record (and its saved values) is dropped here: only the values leave.
+        return unflatten(out_tree, [_values_only(o) for o in outs]), args
 
     def bwd(self, args, g):
-        def recompute(*floats):
-            return self.f(*_fill(args, floats))
-        _, pullback = _vjp(recompute, *_float_leaves(args))
-        return _per_argument(args, pullback(g))
+        leaves, tree = flatten(args)
+        if any(_is_batched(x) for x in leaves):
+            if self.extra:
+                raise NotImplementedError(
+                    f"{self.name}: checkpoint inside vmap with closed-over tensors that "
+                    "require grad; pass them to the function as arguments")
+
+            def recompute(*floats):
+                return self.f(*_fill(args, floats))
+            _, pullback = _vjp(recompute, *_float_leaves(args))
+            return _per_argument(args, pullback(g))
+        with enable_grad():
+            handles = [_handle(x) if _needs_grad(x) else x for x in leaves]
+            start = next_seq()
+            out = self.f(*unflatten(tree, handles))
+        outs, _ = flatten(out)
+        cts, _ = flatten(g)
+        live = [(o, c) for o, c in zip(outs, cts) if isinstance(o, Tensor) and o.requires_grad]
+        wanted = [h for h, x in zip(handles, leaves) if _needs_grad(x)] + list(self.extra)
+        grads = [None] * len(wanted)
+        if live:
+            grads = list(_autograd_grad(
+                [o for o, _ in live], wanted, [c for _, c in live],
+                create_graph=grad_state.enabled, allow_unused=True, boundary=start))
+        n = len(wanted) - len(self.extra)
+        it = iter(grads[:n])
+        flat = [next(it) if _needs_grad(x) else None for x in leaves]
+        per_arg = _regroup(tree, flat)
+        return (per_arg, grads[n:]) if self.extra else per_arg
 
     def forward_mode(self, args):
         return self.f(*args)
+
+
+def _needs_grad(x) -> bool:
+    return isinstance(x, Tensor) and x.dtype.kind == "f" and x.requires_grad
+
+
+def _values_only(x):
+    return x.detach() if isinstance(x, Tensor) else x
+
+
+def _outside_inputs(outs, start: int, own: set) -> list:
+    """Tensors that require grad which the graph recorded since ``start`` reads from
+    outside: leaves, or older nodes (as stand-ins carrying those nodes)."""
+    found, seen = {}, set()
+    stack = [o._node for o in outs if isinstance(o, Tensor) and o._node is not None
+             and o._node.seq >= start]
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for parent in node.parents:
+            if parent is None or parent in own:
+                continue
+            if parent.__class__ is not Node:
+                found[id(parent)] = parent
+            elif parent.seq < start:
+                found[id(parent)] = _stand_in(parent)
+            else:
+                stack.append(parent)
+    return list(found.values())
+
+
+def _stand_in(node: Node) -> Tensor:
+    """A tensor that stands for an older node of the graph (as a parent or a target)."""
+    t = wrap(np.broadcast_to(np.zeros((), np.float64), node.shape))
+    t._node = node
+    t._requires_grad = True
+    return t
+
+
+def _regroup(tree, flat) -> tuple:
+    per_arg, start = [], 0
+    for sub in tree.children:
+        count = sub.num_leaves
+        chunk = flat[start:start + count]
+        per_arg.append(unflatten(sub, chunk) if any(c is not None for c in chunk) else None)
+        start += count
+    return tuple(per_arg)
 
 
 def checkpoint(f):

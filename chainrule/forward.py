@@ -85,16 +85,38 @@ def attach(x: Tensor, level: int, t) -> Tensor:
 
 def tangent_of(x, level: int):
     """The tangent of x at ``level`` (zeros when x does not depend on that level)."""
-    from .batching import make_batched
+    from .batching import insert_level
     from .ops import zeros_like_op
     if not isinstance(x, Tensor):
         return None
     aux = x._aux
     if aux is not None and aux.is_batch:
-        return make_batched(tangent_of(aux.value, level), aux.level)
+        # The tangent may itself be batched by an inner vmap: nest the levels in order.
+        return insert_level(tangent_of(aux.value, level), aux.level)
     if aux is not None and level in aux:
         return aux[level]
     return zeros_like_op(x)
+
+
+def set_tangent(x: Tensor, level: int, t) -> None:
+    """Give x (made by the caller, so it may be changed) tangent t at ``level``."""
+    from .batching import to_values
+    aux = x._aux
+    if aux is not None and aux.is_batch:
+        set_tangent(aux.value, level, to_values(t, aux.level, np.shape(aux.value)[0]))
+        return
+    tangents = Tangents(aux) if aux is not None else Tangents()
+    tangents[level] = t
+    x._aux = tangents
+
+
+def tangent_levels(x) -> set:
+    """The forward-mode levels x carries (inside its batch wrappers too)."""
+    if not isinstance(x, Tensor) or x._aux is None:
+        return set()
+    if x._aux.is_batch:
+        return tangent_levels(x._aux.value)
+    return set(x._aux)
 
 
 def drop_level(x, level: int) -> None:

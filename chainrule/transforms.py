@@ -15,7 +15,8 @@ import numpy as np
 
 from . import forward
 from .backward import grad as _autograd_grad
-from .batching import is_batched_at, make_batched, materialize
+from .batching import (insert_level, is_batched_at, levels_of, make_batched, materialize,
+                       remove_level)
 from .creation import asarray
 from .graph import enable_grad, grad_state
 from .ops import alias, moveaxis, reshape
@@ -30,15 +31,6 @@ def _batched(x) -> bool:
     return isinstance(x, Tensor) and x._aux is not None and x._aux.is_batch
 
 
-def _levels_of(x) -> list:
-    """The vmap levels x is batched at, outermost wrapper (highest level) first."""
-    levels = []
-    while _batched(x):
-        levels.append(x._aux.level)
-        x = x._aux.value
-    return levels
-
-
 def _size_of_level(level: int) -> int:
     for lvl, size in state.batch_levels:
         if lvl == level:
@@ -49,39 +41,23 @@ def _size_of_level(level: int) -> int:
 def _with_levels(x, levels) -> Tensor:
     """x batched at every level in ``levels`` (repeated along the ones it lacks)."""
     from .batching import broadcast_to_level
-    have = set(_levels_of(x))
+    have = set(levels_of(x))
     for level in sorted(levels):
         if level not in have:
             x = broadcast_to_level(x, level, _size_of_level(level))
     return x
 
 
-def _remove_level(x, level: int) -> Tensor:
-    """x with the batch of ``level`` made its leading (logical) axis."""
-    info = x._aux
-    if info.level == level:
-        return info.value
-    inner = _remove_level(info.value, level)
-    return make_batched(moveaxis(inner, 1, 0), info.level)
-
-
-def _insert_level(x, level: int, axis: int = 0) -> Tensor:
-    """x with its logical ``axis`` made the batch of ``level`` (nested in level order)."""
-    if _batched(x) and x._aux.level > level:
-        return make_batched(_insert_level(x._aux.value, level, axis + 1), x._aux.level)
-    return make_batched(moveaxis(x, axis, 0) if axis else x, level)
-
-
 def _strip(x, levels) -> Tensor:
     """Batches of ``levels`` made leading axes, innermost level first."""
     for level in sorted(levels, reverse=True):
-        x = _remove_level(x, level)
+        x = remove_level(x, level)
     return x
 
 
 def _restore(x, levels) -> Tensor:
     for level in sorted(levels):
-        x = _insert_level(x, level)
+        x = insert_level(x, level)
     return x
 
 
@@ -98,15 +74,18 @@ def _as_float_tensor(value, what: str) -> Tensor:
 
 
 def _handle(phys: Tensor) -> Tensor:
-    """A tape handle of our own for ``phys``: gradients with respect to it are ours."""
-    if phys._requires_grad:
-        with enable_grad():  # recorded identity: outer differentiation still reaches phys
-            return alias(phys)
-    handle = wrap(phys._data, phys.__class__)
-    handle._requires_grad = True
-    if phys._aux is not None:
-        handle._aux = Tangents(phys._aux)
-    return handle
+    """A tape handle of our own for ``phys``: gradients with respect to it are ours.
+
+    Always a recorded identity (a node, never a leaf), so the sweep can stop at it; when
+    phys requires grad, outer differentiation still reaches phys through it."""
+    source = phys
+    if not phys._requires_grad:
+        source = wrap(phys._data, phys.__class__)
+        source._requires_grad = True
+        if phys._aux is not None:
+            source._aux = Tangents(phys._aux)
+    with enable_grad():
+        return alias(source)
 
 
 def _argnums(argnums, nargs: int, what: str):
@@ -133,7 +112,7 @@ def _all_levels(tree) -> set:
     leaves, _ = flatten(tree)
     levels = set()
     for leaf in leaves:
-        levels.update(_levels_of(leaf))
+        levels.update(levels_of(leaf))
     return levels
 
 
@@ -165,7 +144,7 @@ class _Recording:
         self.in_levels, self.handles, inputs = [], [], []
         for t in tensors:
             t = _with_levels(t, levels)
-            own = _levels_of(t)
+            own = levels_of(t)
             handle = _handle(_strip(t, own))
             self.in_levels.append(own)
             self.handles.append(handle)
@@ -187,7 +166,7 @@ class _Recording:
         self.outs = [o if isinstance(o, Tensor) else asarray(o) for o in out_leaves]
         self.out_levels = set()
         for o in self.outs:
-            self.out_levels.update(_levels_of(o))
+            self.out_levels.update(levels_of(o))
 
     def primal_out(self):
         """The output to give back: detached unless an outer transform needs its graph."""
@@ -209,7 +188,7 @@ class _Recording:
             if c.dtype != o.dtype:
                 c = c.astype(o.dtype)
             o = _with_levels(o, self.levels)
-            own = _levels_of(o)
+            own = levels_of(o)
             phys = _strip(o, own)
             if not phys.requires_grad:
                 continue  # the output does not depend on the inputs

@@ -17,7 +17,6 @@ import string
 import numpy as np
 
 from ..primitive import EachInput, primitive
-from ..tensor import Tensor
 from .shape import (broadcast_to, expand_dims, normalize_axes, ravel, reshape, shape_of,
                     squeeze, swapaxes, transpose, unreduce)
 
