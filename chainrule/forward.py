@@ -136,6 +136,15 @@ def drop_level(x, level: int) -> None:
 # ---------------------------------------------------------------- tangent sweep
 
 
+class _Shaped:
+    """Stands for an output its node did not save: rules read only its shape and dtype."""
+
+    def __init__(self, shape, dtype) -> None:
+        self.shape = shape
+        self.dtype = dtype
+        self.ndim = len(shape)
+
+
 def forward_sweep(outputs, seeds: dict):
     """Tangents of ``outputs`` given tangents of some leaves or nodes (``seeds``), by
     the JVP rules over the recorded graph in creation order. Needs the saved values,
@@ -163,13 +172,15 @@ def forward_sweep(outputs, seeds: dict):
                 f"linearize: the graph was freed (by a backward pass through "
                 f"{node.prim.name}); the tangent sweep needs its saved values")
         ans = node.ans
+        if ans is None:  # not saved: rules may still need its shape and dtype
+            ans = _Shaped(node.shape, next(t for t in ts if t is not None).dtype)
+        if tensor_mode and not isinstance(ans, _Shaped):
+            from .backward import _rewrap
+            ans = _rewrap(ans, node)
         if tensor_mode:
             args = node.inputs if node.inputs is not None else node.raw
             ts = tuple(t if t is None or isinstance(t, Tensor) else wrap(np.asarray(t))
                        for t in ts)
-            if ans is not None:
-                from .backward import _rewrap
-                ans = _rewrap(ans, node)
         else:
             args = node.raw
         t = node.prim.jvp(ts, ans, *args)
