@@ -12,6 +12,8 @@ from heapq import heappop, heappush
 
 import numpy as np
 
+from .errors import (GraphFreedError, NoGradientError, NonScalarOutputError,
+                     SavedValueModifiedError, UnusedInputError)
 from .graph import FREED, Node, epoch, grad_state
 from .tensor import Tensor, wrap
 
@@ -24,7 +26,7 @@ def backward(tensor: Tensor, gradient=None, retain_graph: bool | None = None,
     if not isinstance(tensor, Tensor):
         raise TypeError(f"backward expects a Tensor, got {type(tensor).__name__}")
     if not tensor._requires_grad:
-        raise RuntimeError(
+        raise NoGradientError(
             "backward: this tensor does not require grad and has no grad_fn, so there is "
             "nothing to differentiate. Mark an input with requires_grad=True (or "
             "x.requires_grad_()) before computing it, and do not compute it under no_grad")
@@ -58,18 +60,13 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
         raise ValueError(
             f"grad: got {len(grad_outputs)} grad_outputs for {len(outputs)} outputs; give one "
             "per output (None for scalar outputs)")
-    for i, x in enumerate(inputs):
-        if not x._requires_grad:
-            raise RuntimeError(
-                f"grad: input {i} (shape {x.shape}) does not require grad, so no gradient can "
-                "flow to it; create it with requires_grad=True")
     if retain_graph is None:
         retain_graph = create_graph
     tensor_mode = create_graph or _needs_tensors(grad_outputs)
     roots, cotangents, borrowed = [], [], []
     for i, (y, v) in enumerate(zip(outputs, grad_outputs)):
         if not y._requires_grad:
-            raise RuntimeError(
+            raise NoGradientError(
                 f"grad: output {i} (shape {y.shape}) does not require grad and has no grad_fn; "
                 "it does not depend on any input that requires grad")
         g, b = root_cotangent(y, v, tensor_mode, "grad", f"grad_outputs[{i}]")
@@ -80,9 +77,10 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
                     tensor_mode=tensor_mode, info=info, boundary=boundary)
     for i, r in enumerate(results):
         if r is None and not allow_unused:
-            raise RuntimeError(
-                f"grad: input {i} (shape {inputs[i].shape}) was not used to compute the outputs; "
-                "pass allow_unused=True to get None for it")
+            why = ("does not require grad, so no gradient can flow to it; create it with "
+                   "requires_grad=True") if not inputs[i]._requires_grad else \
+                "was not used to compute the outputs; pass allow_unused=True to get None for it"
+            raise UnusedInputError(f"grad: input {i} (shape {inputs[i].shape}) {why}")
     return tuple(results)
 
 
@@ -114,7 +112,7 @@ def root_cotangent(y: Tensor, gradient, tensor_mode: bool, caller: str,
     """The starting cotangent for ``y`` and whether the sweep may write into it."""
     if gradient is None:
         if y._data.size != 1:
-            raise RuntimeError(
+            raise NonScalarOutputError(
                 f"{caller}: the output has shape {y.shape}, and a gradient can only be created "
                 f"implicitly for a single value. Use y.sum().backward() for the gradient of "
                 f"the sum, y.backward(gradient=v) for vᵀ·J (e.g. v = chainrule.ones_like(y)), "
@@ -405,21 +403,21 @@ def check_versions(node: Node) -> None:
     if inputs is not None:
         for i, t in enumerate(inputs):
             if isinstance(t, Tensor) and t._version is not None and t._version[0] > node.epoch:
-                raise RuntimeError(
+                raise SavedValueModifiedError(
                     f"{node.prim.name}: input {i} (shape {t.shape}, {t.dtype}), saved for the "
                     "backward pass, was modified by an in-place operation after it was saved, "
                     "so its gradient would be wrong. Use an out-of-place operation instead "
                     "(y = y + 1 rather than y += 1), or .copy() the value before changing it")
     counter = node.out_version
     if counter is not None and counter[0] > node.epoch:
-        raise RuntimeError(
+        raise SavedValueModifiedError(
             f"{node.prim.name}: its output (shape {node.shape}), saved for the backward pass, "
             "was modified by an in-place operation afterwards, so the gradient would be wrong. "
             "Use an out-of-place operation instead, or .copy() the output before changing it")
 
 
 def freed_error(node: Node) -> RuntimeError:
-    return RuntimeError(
+    return GraphFreedError(
         f"trying to backward through the graph a second time: the values saved by "
         f"{node.prim.name} were freed by the first backward. Pass retain_graph=True to the "
         "first backward (or autograd.grad) to keep them, or recompute the output")

@@ -133,3 +133,36 @@ def bump_version(counter: list) -> None:
     with _epoch_lock:
         epoch[0] += 1
         counter[0] = epoch[0]
+
+
+# ---------------------------------------------------------------- scoped recording
+
+
+class recording:
+    """While the block runs, the given leaves require grad, so what is computed from them
+    is recorded; afterwards each is as it was. For APIs that record only inside a scope
+    (a "record" block, a tape, a gradient collector) rather than whenever a tensor
+    requires grad. The recorded graph stays usable after the block."""
+
+    def __init__(self, leaves) -> None:
+        self.leaves = [leaf for leaf in leaves if leaf._node is None]
+        self.before = []
+
+    def __enter__(self):
+        self.before = [leaf._requires_grad for leaf in self.leaves]
+        for leaf in self.leaves:
+            if leaf._data.dtype.kind == "f":
+                leaf._requires_grad = True
+        return self
+
+    def add(self, leaf) -> None:
+        """Watch one more leaf from now until the block ends."""
+        if leaf._node is None and all(leaf is not known for known in self.leaves):
+            self.leaves.append(leaf)
+            self.before.append(leaf._requires_grad)
+            if leaf._data.dtype.kind == "f":
+                leaf._requires_grad = True
+
+    def __exit__(self, *exc) -> None:
+        for leaf, flag in zip(self.leaves, self.before):
+            leaf._requires_grad = flag

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import ops
+from .errors import LeafInPlaceError, SharedMemoryInPlaceError
 from .graph import bump_version, grad_state
 from .tensor import Tensor, wrap
 
@@ -32,13 +33,13 @@ def _version_counter(x: Tensor) -> list:
 
 def _check_recordable(x: Tensor, what: str) -> None:
     if x._node is None and x._requires_grad:
-        raise RuntimeError(
+        raise LeafInPlaceError(
             f"{what}: a leaf tensor that requires grad cannot be modified in place while "
             "operations are recorded (its gradient would refer to a value that no longer "
             "exists). For a parameter update, do it under `with chainrule.no_grad():` "
             "(w -= lr * w.grad); otherwise use an out-of-place operation (w = w - ...)")
     if x._version is not None and x._version[1]:
-        raise RuntimeError(
+        raise SharedMemoryInPlaceError(
             f"{what}: this tensor shares memory with another tensor (a view: a slice, "
             "reshape, transpose...) and one of them is part of a recorded computation; "
             "changing it in place would leave the other one's gradient wrong. Use an "

@@ -354,3 +354,11 @@ def is_tensor(obj) -> bool:
 
 def grad_enabled() -> bool:
     return grad_state.enabled
+
+
+def as_class(t: Tensor, cls) -> Tensor:
+    """Give a tensor just made (by an op or a creation function) the class ``cls``, a
+    Tensor subclass with no slots of its own: front ends make their own tensor type."""
+    if t.__class__ is not cls:
+        t.__class__ = cls
+    return t

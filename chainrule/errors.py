@@ -1,0 +1,38 @@
+"""The errors the engine raises, as types of their own.
+
+Each is a subclass of the standard exception a user would catch, so ``except
+RuntimeError`` works; the type lets a front end that speaks another framework's API
+re-raise it in that framework's words without parsing messages.
+"""
+
+
+class NoGradientError(RuntimeError):
+    """backward on a tensor that does not require grad (nothing was recorded)."""
+
+
+class NonScalarOutputError(RuntimeError):
+    """backward on a non-scalar output without the vector v of vᵀ·J."""
+
+
+class GraphFreedError(RuntimeError):
+    """A second backward through values a first backward already freed."""
+
+
+class UnusedInputError(RuntimeError):
+    """autograd.grad asked for an input the outputs do not depend on."""
+
+
+class InPlaceError(RuntimeError):
+    """An in-place operation that would make a gradient wrong."""
+
+
+class LeafInPlaceError(InPlaceError):
+    """An in-place operation on a leaf that requires grad, while recording."""
+
+
+class SavedValueModifiedError(InPlaceError):
+    """A value saved for backward was modified in place before the backward."""
+
+
+class SharedMemoryInPlaceError(InPlaceError):
+    """A recorded in-place operation on a tensor that shares memory with another."""
