@@ -190,14 +190,22 @@ def _arity(impl) -> int | None:
 
 
 def _fix_dtype(out: ndarray, a: ndarray, b: ndarray, weak: int) -> ndarray:
-    """Float results of integer (or weak-scalar-only) inputs take the default float dtype."""
+    """Float results of integer (or weak-scalar-only) inputs take the default float dtype;
+    an integer tensor next to a float tensor takes the float's dtype (as in deep-learning
+    frameworks: float32 + int64 is float32, where NumPy would say float64)."""
     if out.dtype.kind != "f":
         return out
-    strong_float = (weak != 1 and a.dtype.kind == "f") or (weak != 2 and b.dtype.kind == "f")
-    default = dtypes._default[0]
-    if not strong_float and out.dtype != default:
-        return out.astype(default)
-    return out
+    a_float = weak != 1 and a.dtype.kind == "f"
+    b_float = weak != 2 and b.dtype.kind == "f"
+    if a_float and not b_float:
+        target = a.dtype
+    elif b_float and not a_float:
+        target = b.dtype
+    elif not a_float:
+        target = dtypes._default[0]
+    else:
+        return out
+    return out if out.dtype == target else out.astype(target)
 
 
 def _fix_unary_dtype(out: ndarray, x: ndarray) -> ndarray:

@@ -162,13 +162,18 @@ def test_int_tensor_with_python_int_stays_int():
     assert (x32 * 3).dtype == np.int32
 
 
-def test_tensor_tensor_promotion_follows_numpy():
+def test_tensor_tensor_promotion():
+    """Between floats NumPy's rule holds; integers never widen a float tensor (float32 +
+    int64 is float32, as in deep-learning frameworks, where NumPy would give float64)."""
     f32 = cr.tensor([1.0, 2.0])
     f64 = cr.tensor(np.array([1.0, 2.0]))
     i64 = cr.tensor([1, 2])
     assert (f32 * f64).dtype == np.float64
-    assert (f32 + i64).dtype == np.result_type(np.float32, np.int64)
+    assert (f32 + i64).dtype == np.float32
+    assert (i64 * f64).dtype == np.float64
+    assert (i64 / i64).dtype == np.float32
     assert (f32 * np.array([1.0, 2.0])).dtype == np.float64
+    assert (f32 * np.array([1, 2])).dtype == np.float32
 
 
 def test_unary_functions_of_int_tensors_give_default_float():

@@ -83,7 +83,9 @@ DTYPES = {np.dtype(n): dtype(t, n) for t, n in [
 
 
 def to_np_dtype(value):
-    return None if value is None else np.dtype(getattr(value, "dtype", value))
+    if value is None:
+        return None
+    return value.dtype if isinstance(value, dtype) else np.dtype(value)
 
 
 class Size(tuple):
