@@ -1,0 +1,123 @@
+"""Engine and GradientCollector: DJL's autograd policy on chainrule.
+
+Operations are recorded only while a GradientCollector is open, on arrays that called
+``attachGradient()`` (and what is computed from them): the collector watches every live
+array with a gradient through ``chainrule.graph.recording``. ``gc.backward(y)`` gives
+the gradient of the sum of ``y`` and overwrites each array's gradient. DJL keeps no graph
+for a second backward (the book's engine is MXNet, whose error DJL reports).
+"""
+from __future__ import annotations
+
+import functools
+import weakref
+
+import numpy as np
+
+import chainrule as cr
+from chainrule import errors
+from chainrule.graph import recording
+
+from ._types import EngineException
+
+_MXNET = "MXNet engine call failed: Check failed: "
+NOT_IN_GRAPH = (
+    _MXNET + "!AGInfo::IsNone(*i): Cannot differentiate node because it is not in a "
+    "computational graph. You need to set is_recording to true or use autograd.record() to "
+    "save computational graphs for backward. If you want to differentiate the same graph "
+    "twice, you need to pass retain_graph=True to backward.")
+IN_PLACE = (_MXNET + "AGInfo::IsNone(*output): NotImplementedError: Inplace operations "
+            "(+=, -=, x[:]=, etc) are not supported when recording with autograd.")
+_FIRST_SENTENCE = [(errors.GraphFreedError, NOT_IN_GRAPH), (errors.NoGradientError, NOT_IN_GRAPH),
+                   (errors.InPlaceError, IN_PLACE)]
+
+
+def engine_errors(fn):
+    """Re-raise the core's errors as EngineException, with the engine's first sentence."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except RuntimeError as exc:
+            for kind, sentence in _FIRST_SENTENCE:
+                if isinstance(exc, kind):
+                    raise EngineException(f"{sentence} ({exc})") from None
+            raise
+    return wrapper
+
+
+_attached = weakref.WeakValueDictionary()  # id -> live array with an attached gradient
+_open = []                                 # the recording of each open collector
+# Targets a backward released: DJL never retains the graph, while the core refuses a
+# second sweep only where a node saved values.
+_released = weakref.WeakSet()
+
+
+def mark_variable(array) -> None:
+    _attached[id(array)] = array
+    for scope in _open:
+        scope.add(array)
+
+
+def is_variable(array) -> bool:
+    return _attached.get(id(array)) is array
+
+
+class GradientCollector:
+    """ai.djl.training.GradientCollector: records from creation until ``close()``; use it
+    as ``with Engine.getInstance().newGradientCollector() as gc:``."""
+
+    def __init__(self) -> None:
+        self._mode = cr.enable_grad()
+        self._mode.__enter__()
+        self._scope = recording(list(_attached.values()))
+        self._scope.__enter__()
+        _open.append(self._scope)
+
+    def __enter__(self) -> GradientCollector:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @engine_errors
+    def backward(self, target) -> None:
+        """Overwrite each array's gradient with that of ``target`` (of its sum if it is not
+        a scalar). The graph is released: it cannot be differentiated again."""
+        if target._node is not None and target._node in _released:
+            raise EngineException(f"{NOT_IN_GRAPH} (chainrule: a backward already released "
+                                  "this graph; DJL does not retain graphs)")
+        cr.Tensor.backward(target, np.ones(target.shape, target.dtype), retain_graph=False)
+        if target._node is not None:
+            _released.add(target._node)
+
+    def zeroGradients(self) -> None:
+        for array in list(_attached.values()):
+            if array._grad is not None:
+                array._grad.zero_()
+
+    def close(self) -> None:
+        if self._scope in _open:
+            _open.remove(self._scope)
+            self._scope.__exit__(None, None, None)
+            self._mode.__exit__(None, None, None)
+
+
+class Engine:
+    """ai.djl.engine.Engine: ``Engine.getInstance()``."""
+
+    _instance = None
+
+    @staticmethod
+    def getInstance() -> Engine:
+        if Engine._instance is None:
+            Engine._instance = Engine()
+        return Engine._instance
+
+    def getEngineName(self) -> str:
+        return "chainrule"
+
+    def newGradientCollector(self) -> GradientCollector:
+        return GradientCollector()
+
+    def setRandomSeed(self, seed: int) -> None:
+        cr.random.seed(seed)
