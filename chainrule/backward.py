@@ -20,21 +20,37 @@ from .tensor import Tensor, wrap
 ndarray = np.ndarray
 
 
-def backward(tensor: Tensor, gradient=None, retain_graph: bool | None = None,
-             create_graph: bool = False) -> None:
-    """Accumulate d(tensor)/d(leaf) into the ``.grad`` of every leaf that requires grad."""
-    if not isinstance(tensor, Tensor):
-        raise TypeError(f"backward expects a Tensor, got {type(tensor).__name__}")
-    if not tensor._requires_grad:
-        raise NoGradientError(
-            "backward: this tensor does not require grad and has no grad_fn, so there is "
-            "nothing to differentiate. Mark an input with requires_grad=True (or "
-            "x.requires_grad_()) before computing it, and do not compute it under no_grad")
+def backward(tensors, grad_tensors=None, retain_graph: bool | None = None,
+             create_graph: bool = False, release: str = "saved") -> None:
+    """Accumulate d(tensors)/d(leaf) into the ``.grad`` of every leaf, in one sweep.
+
+    ``tensors``: a tensor or a sequence; ``grad_tensors``: the v of vᵀ·J for each (None
+    for a single value). Without ``retain_graph`` the sweep releases the graph:
+    ``release="saved"`` frees what the nodes saved (a later sweep that needs it raises),
+    ``release="all"`` marks every node it went through as used up.
+    """
+    tensors = [tensors] if isinstance(tensors, Tensor) else list(tensors)
+    if grad_tensors is None or isinstance(grad_tensors, Tensor) \
+            or not isinstance(grad_tensors, (list, tuple)):
+        grad_tensors = [grad_tensors] * len(tensors)
+    if len(grad_tensors) != len(tensors):
+        raise ValueError(f"backward: {len(grad_tensors)} gradients for {len(tensors)} tensors")
+    if release not in ("saved", "all"):
+        raise ValueError(f'backward: release must be "saved" or "all", got {release!r}')
+    for tensor in tensors:
+        if not isinstance(tensor, Tensor):
+            raise TypeError(f"backward expects a Tensor, got {type(tensor).__name__}")
+        if not tensor._requires_grad:
+            raise NoGradientError(
+                "backward: this tensor does not require grad and has no grad_fn, so there is "
+                "nothing to differentiate. Mark an input with requires_grad=True (or "
+                "x.requires_grad_()) before computing it, and do not compute it under no_grad")
     if retain_graph is None:
         retain_graph = create_graph
-    tensor_mode = create_graph or _needs_tensors([gradient])
-    g, borrowed = root_cotangent(tensor, gradient, tensor_mode, "backward")
-    sweep([tensor], [g], [borrowed], retain_graph, create_graph, tensor_mode=tensor_mode)
+    tensor_mode = create_graph or _needs_tensors(grad_tensors)
+    starts = [root_cotangent(t, g, tensor_mode, "backward") for t, g in zip(tensors, grad_tensors)]
+    sweep(tensors, [g for g, _ in starts], [b for _, b in starts], retain_graph, create_graph,
+          tensor_mode=tensor_mode, release_all=release == "all")
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
@@ -151,7 +167,7 @@ def root_cotangent(y: Tensor, gradient, tensor_mode: bool, caller: str,
 
 
 def sweep(roots, cotangents, borrowed_roots, retain_graph, create_graph, targets=None,
-          tensor_mode=None, info=None, boundary=None):
+          tensor_mode=None, info=None, boundary=None, release_all=False):
     """Run the reverse sweep from ``roots``.
 
     Without ``targets`` the leaves' ``.grad`` are updated; with ``targets`` (tensors) their
@@ -194,6 +210,8 @@ def sweep(roots, cotangents, borrowed_roots, retain_graph, create_graph, targets
                     borrowed.add(node)
             if capture is not None and node in capture:
                 capture[node] = _copy_if(g, node in borrowed, tensor_mode)
+                if min_seq is not None and node.seq < min_seq:
+                    continue  # a target from before the boundary: nothing below it counts
             raw = node.raw
             if raw is FREED:
                 raise freed_error(node)
@@ -250,7 +268,8 @@ def sweep(roots, cotangents, borrowed_roots, retain_graph, create_graph, targets
                             borrowed.add(parent)
                     else:
                         grads[parent] = _sum(prev, gi, parent, borrowed, tensor_mode)
-            if not retain_graph and (node.inputs is not None or ans is not None):
+            if not retain_graph and (release_all or node.inputs is not None
+                                     or ans is not None):
                 node.raw = FREED
                 node.inputs = None
                 node.ans = None
@@ -352,10 +371,14 @@ def _deliver(leaf_grads, borrowed, tensor_mode):
             g = g.astype(dtype)
         elif leaf in borrowed or type(g) is not ndarray or not g.flags.writeable:
             g = np.array(g, copy=True)
-        if current is None or mode == "write":
+        reusable = (current is not None and current._node is None
+                    and not current._requires_grad and current._data.shape == g.shape
+                    and current._data.flags.writeable)
+        if mode == "write" and reusable:
+            np.copyto(current._data, g, casting="unsafe")  # the buffer stays the same
+        elif current is None or mode == "write":
             leaf._grad = wrap(g, leaf.__class__)
-        elif (current._node is None and not current._requires_grad
-              and current._data.shape == g.shape and current._data.flags.writeable):
+        elif reusable:
             np.add(current._data, g, out=current._data)
         else:
             leaf._grad = wrap(current._data + g, leaf.__class__)
@@ -418,9 +441,9 @@ def check_versions(node: Node) -> None:
 
 def freed_error(node: Node) -> RuntimeError:
     return GraphFreedError(
-        f"trying to backward through the graph a second time: the values saved by "
-        f"{node.prim.name} were freed by the first backward. Pass retain_graph=True to the "
-        "first backward (or autograd.grad) to keep them, or recompute the output")
+        f"trying to backward through the graph a second time: the first backward released "
+        f"the graph (at {node.prim.name}) and the values it saved. Pass retain_graph=True "
+        "to the first backward (or autograd.grad) to keep it, or recompute the output")
 
 
 def _rule_error(prim, index, exc) -> RuntimeError:

@@ -81,6 +81,10 @@ class BatchedTensor(Tensor):
     def __array__(self, dtype=None, copy=None):
         self._concrete("a NumPy array")
 
+    def detach(self) -> BatchedTensor:
+        """The batch outside the graph (and without tangents), still batched."""
+        return make_batched(self._aux.value.detach(), self._aux.level)
+
     def backward(self, gradient=None, retain_graph=None, create_graph=False):
         raise RuntimeError("backward() is not available inside vmap; use chainrule.grad or "
                            "chainrule.vjp, which vmap batches")

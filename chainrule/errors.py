@@ -36,3 +36,12 @@ class SavedValueModifiedError(InPlaceError):
 
 class SharedMemoryInPlaceError(InPlaceError):
     """A recorded in-place operation on a tensor that shares memory with another."""
+
+
+class NonScalarFunctionError(TypeError):
+    """grad of a function whose output is not a single float value."""
+
+    def __init__(self, message: str, shape=None, dtype=None) -> None:
+        super().__init__(message)
+        self.shape = shape    # the output's shape (a tuple), or None for several outputs
+        self.dtype = dtype

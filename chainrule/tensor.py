@@ -274,7 +274,7 @@ class Tensor:
         backward; ``create_graph=True`` records the backward pass, for higher derivatives.
         """
         from .backward import backward
-        backward(self, gradient, retain_graph, create_graph)
+        backward([self], [gradient], retain_graph, create_graph)
 
     # ------------------------------------------------------------ helpers
 

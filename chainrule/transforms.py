@@ -18,6 +18,7 @@ from .backward import grad as _autograd_grad
 from .batching import (insert_level, is_batched_at, levels_of, make_batched, materialize,
                        remove_level)
 from .creation import asarray
+from .errors import NonScalarFunctionError
 from .graph import enable_grad, grad_state
 from .ops import alias, moveaxis, reshape
 from .pytree import broadcast_prefix, flatten, tree_map, unflatten
@@ -251,10 +252,14 @@ def value_and_grad(f, argnums=0, has_aux: bool = False):
         outs = recording.outs
         if len(outs) != 1 or outs[0].shape != () or outs[0].dtype.kind != "f":
             shapes = [o.shape for o in outs]
-            raise TypeError(
-                f"grad requires f to return a single float value, but it returned shape "
-                f"{shapes[0] if len(shapes) == 1 else shapes}; use chainrule.jacrev for the "
-                "Jacobian of a non-scalar function, or chainrule.vjp for vᵀ·J")
+            single = len(outs) == 1
+            raise NonScalarFunctionError(
+                f"grad requires f to return a single float value, but it returned "
+                f"{'shape ' + str(shapes[0]) if single else str(len(outs)) + ' outputs'}"
+                f"{' of dtype ' + str(outs[0].dtype) if single else ''}; use "
+                "chainrule.jacrev for the Jacobian of a non-scalar function, or "
+                "chainrule.vjp for vᵀ·J", tuple(shapes[0]) if single else None,
+                outs[0].dtype if single else None)
         grads = recording.pullback(unflatten(recording.out_tree,
                                              [np.ones((), outs[0].dtype)]))
         grads = grads[0] if single else grads

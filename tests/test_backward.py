@@ -847,3 +847,38 @@ def test_grad_of_expanded_input_is_writable_and_own_memory():
     assert x.grad.item() == 3.0
     x.grad.add_(1.0)
     assert x.grad.item() == 4.0
+
+
+def test_boundary_stops_at_an_older_target():
+    """grad(..., boundary=s) differentiates through nodes recorded since s only: a target
+    recorded earlier gets its gradient, and nothing below it is entered."""
+    from chainrule.backward import grad as grad_
+    from chainrule.graph import next_seq
+    x = cr.tensor(2.0, dtype=cr.float64, requires_grad=True)
+    y = x * x
+    start = next_seq()
+    z = 3 * y + x
+    gx, gy = grad_(z, [x, y], boundary=start)
+    assert gx.item() == 1.0 and gy.item() == 3.0
+
+
+def test_backward_of_several_outputs_is_one_sweep_and_write_mode_keeps_the_buffer():
+    x = cr.arange(3.0, requires_grad=True)
+    x.grad_accumulation = "write"
+    x.grad = cr.zeros(3)
+    buffer = x.grad
+    cr.autograd.backward([x * 2.0, (x * x).sum()], [cr.ones(3), None])
+    assert x.grad is buffer  # written in place, as frameworks that preallocate do
+    np.testing.assert_array_equal(buffer.numpy(), [2.0, 4.0, 6.0])
+
+
+def test_release_all_uses_up_a_graph_that_saved_nothing():
+    x = cr.arange(3.0, requires_grad=True)
+    y = x.sum()
+    cr.autograd.backward(y)
+    cr.autograd.backward(y)  # the default frees saved values only: nothing was saved here
+    np.testing.assert_array_equal(x.grad.numpy(), [2.0, 2.0, 2.0])
+    y = x.sum()
+    cr.autograd.backward(y, release="all")
+    with pytest.raises(cr.errors.GraphFreedError, match="second time.*retain_graph=True"):
+        cr.autograd.backward(y, release="all")

@@ -134,3 +134,10 @@ def test_linearize_with_inputs_that_do_not_depend_on_the_primals():
               lambda v: cr.where(v > 1.5, v, cr.ones(2, dtype=cr.float64))):
         _, jvp_fn = cr.linearize(f, x)
         np.testing.assert_allclose(jvp_fn(t).numpy(), cr.jvp(f, (x,), (t,))[1].numpy())
+
+
+def test_stop_gradient_inside_vmap():
+    out = cr.vmap(lambda t: cr.stop_gradient(t) * t)(cr.arange(3.0))
+    np.testing.assert_array_equal(out.numpy(), [0.0, 1.0, 4.0])
+    g = cr.vmap(cr.grad(lambda t: cr.stop_gradient(t) * t))(cr.arange(3.0))
+    np.testing.assert_array_equal(g.numpy(), [0.0, 1.0, 2.0])

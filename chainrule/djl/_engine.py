@@ -14,6 +14,7 @@ import weakref
 import numpy as np
 
 import chainrule as cr
+from chainrule.backward import backward as _backward
 from chainrule import errors
 from chainrule.graph import recording
 
@@ -47,9 +48,6 @@ def engine_errors(fn):
 
 _attached = weakref.WeakValueDictionary()  # id -> live array with an attached gradient
 _open = []                                 # the recording of each open collector
-# Targets a backward released: DJL never retains the graph, while the core refuses a
-# second sweep only where a node saved values.
-_released = weakref.WeakSet()
 
 
 def mark_variable(array) -> None:
@@ -83,12 +81,8 @@ class GradientCollector:
     def backward(self, target) -> None:
         """Overwrite each array's gradient with that of ``target`` (of its sum if it is not
         a scalar). The graph is released: it cannot be differentiated again."""
-        if target._node is not None and target._node in _released:
-            raise EngineException(f"{NOT_IN_GRAPH} (chainrule: a backward already released "
-                                  "this graph; DJL does not retain graphs)")
-        cr.Tensor.backward(target, np.ones(target.shape, target.dtype), retain_graph=False)
-        if target._node is not None:
-            _released.add(target._node)
+        # DJL never retains a graph: the backward uses all of it up.
+        _backward([target], [np.ones(target.shape, target.dtype)], release="all")
 
     def zeroGradients(self) -> None:
         for array in list(_attached.values()):

@@ -7,50 +7,30 @@ import functools
 import numpy as np
 
 import chainrule as cr
-from chainrule.pytree import flatten, tree_map
+from chainrule.errors import NonScalarFunctionError
+from chainrule.pytree import tree_map
 
 from ._array import to_array
-
-
-def _not_scalar(out, has_aux) -> str | None:
-    """JAX's first sentence when ``out`` cannot be differentiated by grad, else None."""
-    if has_aux:
-        if not (isinstance(out, tuple) and len(out) == 2):
-            return None  # the core's has_aux message says it all
-        out = out[0]
-    leaves = flatten(out)[0]
-    if len(leaves) != 1 or isinstance(out, (tuple, list, dict)):
-        return f"Gradient only defined for scalar-output functions. Output was {out!r}."
-    leaf = leaves[0]
-    shape, dtype = (leaf.shape, np.dtype(leaf.dtype)) if isinstance(leaf, cr.Tensor) else \
-        (np.shape(leaf), np.asarray(leaf).dtype)
-    if tuple(shape) != ():
-        return f"Gradient only defined for scalar-output functions. Output had shape: {shape}."
-    if dtype.kind != "f":
-        return ("grad requires real-valued outputs (output dtype that is a sub-dtype of "
-                f"np.floating), but got {dtype.name}.")
-    return None
 
 
 def value_and_grad(fun, argnums=0, has_aux: bool = False):
     """(fun(*args), the gradient of fun with respect to args[argnums]); fun must return a
     scalar (JAX's policy: no implicit sum)."""
+    transformed = cr.value_and_grad(fun, argnums, has_aux)
+
     @functools.wraps(fun)
     def value_and_grad_f(*args, **kwargs):
-        outputs = []
-
-        def watched(*a, **k):
-            out = fun(*a, **k)
-            outputs.append(out)
-            return out
         try:
-            return to_array(cr.value_and_grad(watched, argnums, has_aux)(*args, **kwargs))
-        except TypeError as exc:
-            # The core refuses a non-scalar output with a TypeError: once fun has returned
-            # such an output, that is the error being raised.
-            sentence = _not_scalar(outputs[-1], has_aux) if outputs else None
-            if sentence is None:
-                raise
+            return to_array(transformed(*args, **kwargs))
+        except NonScalarFunctionError as exc:
+            if exc.shape is None:
+                sentence = "Gradient only defined for scalar-output functions."
+            elif exc.shape != ():
+                sentence = ("Gradient only defined for scalar-output functions. Output had "
+                            f"shape: {exc.shape}.")
+            else:
+                sentence = ("grad requires real-valued outputs (output dtype that is a "
+                            f"sub-dtype of np.floating), but got {np.dtype(exc.dtype).name}.")
             raise TypeError(f"{sentence} ({exc})") from None
     return value_and_grad_f
 

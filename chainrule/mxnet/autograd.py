@@ -17,16 +17,13 @@ import numpy as np
 
 import chainrule as cr
 from chainrule.backward import grad as _grad
-from chainrule.backward import root_cotangent, sweep
+from chainrule.backward import backward as _backward
 from chainrule.graph import recording
 from chainrule.tensor import as_class
 
 from .base import NOT_IN_GRAPH, MXNetError, mxnet_errors
 
 _attached = weakref.WeakValueDictionary()  # id -> live array with an attached gradient
-# Heads a backward without retain_graph released. MXNet clears the whole graph, while the
-# core refuses a second sweep only where a node saved values (see the lead's notes).
-_released = weakref.WeakSet()
 
 
 class _State(threading.local):
@@ -103,30 +100,21 @@ def _heads(heads, head_grads):
     heads = _as_list(heads)
     head_grads = [None] * len(heads) if head_grads is None else _as_list(head_grads)
     for head in heads:
-        if not head.requires_grad or head._node in _released:
-            why = ("a backward without retain_graph=True already released this graph"
-                   if head._node is not None else
-                   "this array was not computed inside autograd.record() from an array that "
-                   "called attach_grad()")
-            raise MXNetError(f"{NOT_IN_GRAPH} (chainrule: {why})")
+        if not head.requires_grad:
+            raise MXNetError(f"{NOT_IN_GRAPH} (chainrule: this array was not computed inside "
+                             "autograd.record() from an array that called attach_grad())")
     # MXNet's head gradient defaults to ones: the gradient of the sum of the head.
     head_grads = [np.ones(h.shape, h.dtype) if g is None else g for h, g in zip(heads, head_grads)]
     return heads, head_grads
-
-
-def _release(heads, retain_graph) -> None:
-    if not retain_graph:
-        _released.update(h._node for h in heads if h._node is not None)
 
 
 @mxnet_errors
 def backward(heads, head_grads=None, retain_graph: bool = False, train_mode: bool = True):
     """Write (or add, per ``grad_req``) the gradients of ``heads`` into the variables' ``.grad``."""
     heads, head_grads = _heads(heads, head_grads)
-    starts = [root_cotangent(h, g, False, "backward") for h, g in zip(heads, head_grads)]
-    # One sweep for all heads: with grad_req='write' a sweep per head would overwrite.
-    sweep(heads, [g for g, _ in starts], [b for _, b in starts], retain_graph, False)
-    _release(heads, retain_graph)
+    # One sweep for all heads (with grad_req='write' a sweep per head would overwrite);
+    # like MXNet, a backward without retain_graph uses the whole graph up.
+    _backward(heads, head_grads, retain_graph, release="all")
 
 
 @mxnet_errors
@@ -150,7 +138,6 @@ def grad(heads, variables, head_grads=None, retain_graph=None, create_graph: boo
     # MXNet records while it runs a backward with create_graph=True.
     with record() if create_graph else contextlib.nullcontext():
         grads = _grad(heads, listed, head_grads, retain_graph, create_graph, allow_unused=True)
-    _release(heads, retain_graph)
     # A variable the heads do not depend on gets zeros, as in MXNet.
     grads = [as_class(cr.zeros_like(v) if g is None else g, v.__class__)
              for g, v in zip(grads, listed)]

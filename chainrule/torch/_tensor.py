@@ -59,7 +59,8 @@ class dtype:
         return f"torch.{self.name}"
 
     def __eq__(self, other) -> bool:
-        other = getattr(other, "dtype", other)
+        if isinstance(other, dtype):
+            return self.dtype == other.dtype
         try:
             return self.dtype == np.dtype(other)
         except TypeError:

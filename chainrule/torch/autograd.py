@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import chainrule as cr
+from chainrule.backward import backward as _backward
 from chainrule.backward import grad as _grad
 
 from ._tensor import torch_errors
@@ -23,11 +24,5 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
 
 @torch_errors
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False):
-    """Accumulate the gradients of ``tensors`` into the leaves' ``.grad``."""
-    tensors = [tensors] if isinstance(tensors, cr.Tensor) else list(tensors)
-    grads = [grad_tensors] if grad_tensors is None or isinstance(grad_tensors, cr.Tensor) \
-        else list(grad_tensors)
-    grads = grads * len(tensors) if len(grads) == 1 else grads
-    for t, g in zip(tensors, grads):
-        t.backward(g, retain_graph=True if retain_graph is None and len(tensors) > 1
-                   else retain_graph, create_graph=create_graph)
+    """Accumulate the gradients of ``tensors`` into the leaves' ``.grad`` (one sweep)."""
+    _backward(tensors, grad_tensors, retain_graph, create_graph)

@@ -149,7 +149,7 @@ def test_grad_refuses_outputs_it_cannot_differentiate():
                                         r"that is a sub-dtype of np\.floating\), but got int32"):
         grad(lambda x: jnp.sum(x > 0).astype(jnp.int32))(jnp.arange(4.0))
     with pytest.raises(TypeError, match=r"^Gradient only defined for scalar-output functions\. "
-                                        r"Output was \("):
+                                        r".*2 outputs"):
         grad(lambda x: (x.sum(), x.sum()))(jnp.arange(4.0))
 
 
