@@ -45,3 +45,23 @@ class NonScalarFunctionError(TypeError):
         super().__init__(message)
         self.shape = shape    # the output's shape (a tuple), or None for several outputs
         self.dtype = dtype
+
+
+def speaking(first_sentences, error_type=RuntimeError):
+    """A decorator for front ends: the core's errors listed in ``first_sentences`` (pairs
+    of error class and sentence) are raised again as ``error_type``, the sentence first
+    and the core's explanation after it in parentheses."""
+    import functools
+
+    def decorate(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except Exception as exc:
+                for kind, sentence in first_sentences:
+                    if isinstance(exc, kind):
+                        raise error_type(f"{sentence} ({exc})") from None
+                raise
+        return wrapper
+    return decorate

@@ -8,7 +8,6 @@ for a second backward (the book's engine is MXNet, whose error DJL reports).
 """
 from __future__ import annotations
 
-import functools
 import weakref
 
 import numpy as np
@@ -32,18 +31,7 @@ _FIRST_SENTENCE = [(errors.GraphFreedError, NOT_IN_GRAPH), (errors.NoGradientErr
                    (errors.InPlaceError, IN_PLACE)]
 
 
-def engine_errors(fn):
-    """Re-raise the core's errors as EngineException, with the engine's first sentence."""
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except RuntimeError as exc:
-            for kind, sentence in _FIRST_SENTENCE:
-                if isinstance(exc, kind):
-                    raise EngineException(f"{sentence} ({exc})") from None
-            raise
-    return wrapper
+engine_errors = errors.speaking(_FIRST_SENTENCE, EngineException)
 
 
 _attached = weakref.WeakValueDictionary()  # id -> live array with an attached gradient

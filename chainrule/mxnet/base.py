@@ -1,7 +1,6 @@
 """``mxnet.base``: MXNet's error type, and the core's errors said in MXNet's words."""
 from __future__ import annotations
 
-import functools
 
 from chainrule import errors
 
@@ -27,23 +26,4 @@ _FIRST_SENTENCE = [
 ]
 
 
-def mxnet_error(exc: BaseException) -> MXNetError | None:
-    """The MXNetError that MXNet would raise instead of the core's ``exc`` (None if none)."""
-    for kind, sentence in _FIRST_SENTENCE:
-        if isinstance(exc, kind):
-            return MXNetError(f"{sentence} ({exc})")
-    return None
-
-
-def mxnet_errors(fn):
-    """Re-raise the core's errors as MXNetError with MXNet's first sentence."""
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except RuntimeError as exc:
-            translated = mxnet_error(exc)
-            if translated is None:
-                raise
-            raise translated from None
-    return wrapper
+mxnet_errors = errors.speaking(_FIRST_SENTENCE, MXNetError)  # the core's errors in MXNet's words

@@ -26,18 +26,7 @@ _FIRST_SENTENCE = [
 ]
 
 
-def tf_errors(fn):
-    """Re-raise the core's errors with TensorFlow's first sentence (and type)."""
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except RuntimeError as exc:
-            for kind, sentence in _FIRST_SENTENCE:
-                if isinstance(exc, kind):
-                    raise RuntimeError(f"{sentence} ({exc})") from None
-            raise
-    return wrapper
+tf_errors = errors.speaking(_FIRST_SENTENCE)  # the core's errors in TensorFlow's words
 
 
 # ---------------------------------------------------------------- dtypes and shapes

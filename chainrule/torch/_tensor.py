@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import builtins
 import collections
-import functools
 
 import numpy as np
 
@@ -32,18 +31,7 @@ _FIRST_SENTENCE = [
 ]
 
 
-def torch_errors(fn):
-    """Re-raise the core's errors with PyTorch's first sentence (and type)."""
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except RuntimeError as exc:
-            for kind, sentence in _FIRST_SENTENCE:
-                if isinstance(exc, kind):
-                    raise RuntimeError(f"{sentence} ({exc})") from None
-            raise
-    return wrapper
+torch_errors = errors.speaking(_FIRST_SENTENCE)  # the core's errors in PyTorch's words
 
 
 class dtype:
