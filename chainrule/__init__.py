@@ -4,7 +4,7 @@ A Tensor records what is computed on it; ``backward`` (or ``autograd.grad``) app
 chain rule from the output back to the inputs, to any order.
 """
 from . import tensor_methods as _tensor_methods  # noqa: F401  (binds the operators)
-from . import autograd, errors, linalg, random, testing
+from . import autograd, errors, linalg, random, testing, viz
 from .api import *  # noqa: F401,F403
 from .api import __all__ as _api_names
 from .creation import (arange, asarray, empty, empty_like, eye, full, full_like, linspace, ones,

@@ -47,7 +47,10 @@ FREED = ("freed",)  # marks a node whose saved values were released by a sweep
 
 
 class _GradState(threading.local):
-    enabled = True  # class attribute: the default for every new thread
+    enabled = True   # class attributes: the defaults for every new thread
+    # Called as observer(node, output, inputs) for every recorded operation, when set:
+    # tools that show a computation (chainrule.viz) keep the values it went through.
+    observer = None
 
 
 grad_state = _GradState()

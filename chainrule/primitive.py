@@ -343,6 +343,8 @@ def _unary_call(prim):
                 t._version = node.out_version = [0, False]
             else:
                 t._version = node.out_version = None
+            if grad_state.observer is not None:
+                grad_state.observer(node, out, (xd,))
             return t
         t = _new(x.__class__)
         t._data = out
@@ -426,6 +428,8 @@ def _binary_call(prim):
                     t._version = node.out_version = [0, False]
                 else:
                     t._version = node.out_version = None
+                if grad_state.observer is not None:
+                    grad_state.observer(node, out, (xd, yd))
                 return t
         t = _new(cls)
         t._data = out
@@ -499,6 +503,8 @@ def _finish(prim, cls, out, datas, inputs, parents, params, base):
         raw = (None,) * len(datas) + params
         saved = None
     node = _make_node(prim, parents, raw, saved, out if prim.save_output else None, out.shape)
+    if grad_state.observer is not None:
+        grad_state.observer(node, out, datas)
     return _output(cls, out, node, prim, base)
 
 

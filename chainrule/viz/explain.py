@@ -1,0 +1,3 @@
+"""Placeholder replaced below."""
+def explain(*a, **k):
+    raise NotImplementedError

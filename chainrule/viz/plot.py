@@ -1,0 +1,3 @@
+"""Placeholder replaced below."""
+def plot(*a, **k):
+    raise NotImplementedError
