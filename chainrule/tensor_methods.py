@@ -99,6 +99,29 @@ def _bind() -> None:
     T.dot = ops.dot
     T.take = ops.take
     T.__array_ufunc__ = _array_ufunc
+    T.graph = _graph
+    T._repr_html_ = _repr_html
+
+
+def _graph(self, gradients: bool = True):
+    """The recorded dependency graph of this tensor (see chainrule.viz.graph)."""
+    from .viz import graph
+    return graph(self, gradients)
+
+
+def _repr_html(self) -> str:
+    """Jupyter's view: the values, then shape, dtype and where the tensor came from."""
+    import html
+    facts = [("shape", str(tuple(self.shape))), ("dtype", str(self.dtype))]
+    if self._node is not None:
+        facts.append(("grad_fn", self._node.prim.backward_name))
+    elif self._requires_grad:
+        facts.append(("requires_grad", "True (a leaf)"))
+    if self._grad is not None:
+        facts.append(("grad", "shape " + str(tuple(self._grad.shape))))
+    cells = "".join(f"<td><b>{k}</b> {html.escape(v)}</td>" for k, v in facts)
+    return (f"<pre>{html.escape(repr(self))}</pre>"
+            f"<table><tr>{cells}</tr></table>")
 
 
 def _cast(result, dtype, out, name):
