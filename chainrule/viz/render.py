@@ -88,6 +88,11 @@ def have_dot() -> bool:
 
 
 def _run_dot(dot: str, fmt_name: str) -> bytes:
+    try:  # the graphviz bindings (extra "viz") when installed, else the dot program itself
+        import graphviz
+        return graphviz.Source(dot).pipe(format=fmt_name)
+    except ImportError:
+        pass
     result = subprocess.run(["dot", f"-T{fmt_name}"], input=dot.encode(), capture_output=True,
                             timeout=60, check=False)
     if result.returncode != 0:
