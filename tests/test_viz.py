@@ -203,3 +203,20 @@ def test_matplotlib_can_plot_tensors_that_require_grad(tmp_path):
     ax.plot(x, y)  # through __array__, no .detach() needed
     np.testing.assert_allclose(ax.lines[0].get_ydata(), np.sin(x.numpy()), rtol=1e-6)
     plt.close(fig)
+
+
+def test_explain_a_function_with_several_outputs():
+    """For f: R → R³ the sweeps meet at ⟨f̄, J·ẋ⟩; here f̄ picks the second output."""
+    e = cr.viz.explain(lambda t: cr.sin(t * cr.tensor([1.0, 2.0, 3.0], dtype=cr.float64)),
+                       0.5, cotangent=[0.0, 1.0, 0.0])
+    assert float(e.forward_derivative) == pytest.approx(2 * math.cos(1.0), abs=1e-12)
+    assert float(e.reverse_derivative) == pytest.approx(2 * math.cos(1.0), abs=1e-12)
+    assert "forward mode is cheaper" in e.cost_table()
+
+
+def test_plot_leaves_the_matplotlib_backend_alone(tmp_path):
+    matplotlib = pytest.importorskip("matplotlib", reason="matplotlib is not installed")
+    before = matplotlib.get_backend()
+    cr.viz.plot(cr.sin, 0.0, 1.0, path=str(tmp_path / "a.png"))
+    render(cr.viz.trace(f5, x=2.0), str(tmp_path / "g.png"), engine="builtin")
+    assert matplotlib.get_backend() == before

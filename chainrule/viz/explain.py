@@ -31,26 +31,32 @@ class Row:
 class Explanation:
     """The three sweeps of ``explain`` and the cost of each mode."""
 
-    def __init__(self, forward, tangent, adjoint, cost, direction) -> None:
+    def __init__(self, forward, tangent, adjoint, cost, direction, cotangent) -> None:
         self.forward = forward        # rows: vK = op(...) = value
         self.tangent = tangent        # rows: v̇K = Σ ∂vK/∂vJ · v̇J
         self.adjoint = adjoint        # rows: v̄J = Σ v̄K · ∂vK/∂vJ
         self.cost = cost              # dict: the numbers of the cost table
         self.direction = direction    # the input direction the tangent sweep follows
+        self.cotangent = cotangent    # the output weights the adjoint sweep starts from
 
     @property
     def forward_derivative(self) -> np.ndarray:
-        """df along the direction, from the end of the tangent sweep."""
-        return self.tangent[-1].value
+        """⟨f̄, J·ẋ⟩: the end of the tangent sweep, weighted by the output cotangent
+        (for f: R → R simply f'(x))."""
+        return np.asarray(np.sum(self.tangent[-1].value * self.cotangent))
 
     @property
     def reverse_derivative(self) -> np.ndarray:
-        """df along the same direction, from the adjoint sweep's input rows."""
+        """⟨f̄ᵀJ, ẋ⟩: the adjoint sweep's input rows against the tangent seed."""
         total = 0.0
         for row in self.adjoint:
             if row.name in self.direction:
                 total = total + np.sum(row.value * self.direction[row.name])
         return np.asarray(total)
+
+    def cost_table(self) -> str:
+        """What each mode needs for the whole Jacobian, as text."""
+        return _cost_text(self.cost)
 
     def __str__(self) -> str:
         parts = ["Forward sweep (evaluate f, keep what reverse mode needs)",
@@ -60,11 +66,12 @@ class Explanation:
         parts += ["", f"Tangent sweep, forward mode, from x to f (seed {seed})",
                   _table([(f"{r.name}̇", r.formula, r.numbers, fmt(r.value))
                           for r in self.tangent], ("", "chain rule", "numbers", "value"))]
-        parts += ["", "Adjoint sweep, reverse mode, from f back to x (seed f̄ = 1)",
+        parts += ["", f"Adjoint sweep, reverse mode, from f back to x (seed f̄ = "
+                      f"{fmt(self.cotangent)})",
                   _table([(f"{r.name}̄", r.formula, r.numbers, fmt(r.value))
                           for r in self.adjoint], ("", "chain rule", "numbers", "value"))]
         parts += ["", f"Both sweeps give df = {fmt(self.forward_derivative)} (forward) and "
-                      f"{fmt(self.reverse_derivative)} (reverse).", "", _cost_text(self.cost)]
+                      f"{fmt(self.reverse_derivative)} (reverse).", "", self.cost_table()]
         return "\n".join(parts)
 
     def _repr_html_(self) -> str:
@@ -72,12 +79,14 @@ class Explanation:
         return f"<pre>{html.escape(str(self))}</pre>"
 
 
-def explain(f, *args, direction=None, **named) -> Explanation:
+def explain(f, *args, direction=None, cotangent=None, **named) -> Explanation:
     """Evaluate ``f`` at the given point (``explain(f, 2.0)`` or ``explain(f, x=2.0)``)
     and show the chain rule applied from x to f and from f back to x.
 
-    ``direction``: the input tangent for the forward sweep (default: the first element of
-    the first input, so for f: R → R the sweep gives f'(x)).
+    ``direction``: the input tangent ẋ of the forward sweep; ``cotangent``: the output
+    weights f̄ the adjoint sweep starts from. Both default to the first element (of the
+    first input, of the output), so for f: R → R both sweeps give f'(x); in general they
+    meet at ⟨f̄, J·ẋ⟩.
     """
     from . import record
     out, inputs, values = record(f, *args, **named)
@@ -86,10 +95,14 @@ def explain(f, *args, direction=None, **named) -> Explanation:
     forward = _forward_rows(order, names, values)
     seeds = _seeds(inputs, direction)
     tangent = _tangent_rows(order, names, inputs, seeds)
-    adjoint = _adjoint_rows(out, order, names, inputs)
+    if cotangent is None:
+        cotangent = np.zeros(out.shape)
+        cotangent.reshape(-1)[0] = 1.0
+    cotangent = np.broadcast_to(np.asarray(cotangent, dtype=np.float64), out.shape).copy()
+    adjoint = _adjoint_rows(out, order, names, inputs, cotangent)
     cost = _cost(order, inputs, out)
     return Explanation(forward, tangent, adjoint, cost,
-                       {t.name: s for t, s in zip(inputs, seeds)})
+                       {t.name: s for t, s in zip(inputs, seeds)}, cotangent)
 
 
 def _names(order, inputs) -> dict:
@@ -162,7 +175,7 @@ def _tangent_rows(order, names, inputs, seeds) -> list:
     return rows
 
 
-def _adjoint_rows(out, order, names, inputs) -> list:
+def _adjoint_rows(out, order, names, inputs, cotangent) -> list:
     targets, keys = [], []
     for node in order:
         stand_in = wrap(np.zeros(node.shape))
@@ -172,7 +185,7 @@ def _adjoint_rows(out, order, names, inputs) -> list:
         keys.append(id(node))
     targets += inputs
     keys += [id(t) for t in inputs]
-    grads = _grad(out, targets, retain_graph=True, allow_unused=True)
+    grads = _grad(out, targets, wrap(cotangent), retain_graph=True, allow_unused=True)
     adjoint = {k: (np.zeros(t.shape) if g is None else g.numpy())
                for k, t, g in zip(keys, targets, grads)}
     consumers = {}

@@ -35,9 +35,6 @@ def plot(f, lo: float, hi: float, order: int = 1, num: int = 200, path: str | No
     """Plot f and its first ``order`` derivatives on [lo, hi]; returns the figure and
     saves it to ``path`` when given. Needs matplotlib (pip install 'chainrule[plot]')."""
     try:
-        import matplotlib
-        if ax is None and path is not None:
-            matplotlib.use("Agg", force=False)
         import matplotlib.pyplot as plt
     except ImportError:
         raise ImportError("chainrule.viz.plot needs matplotlib: pip install "
@@ -59,6 +56,7 @@ def plot(f, lo: float, hi: float, order: int = 1, num: int = 200, path: str | No
                 linestyle="-" if k == 0 else "--")
     ax.axhline(0.0, color="#999", linewidth=0.8)
     ax.set_xlabel("x")
+    ax.set_ylabel("value")
     ax.legend()
     ax.grid(alpha=0.3)
     ax.set_title(f"{label} and its derivative{'s' if order > 1 else ''} by autodiff")

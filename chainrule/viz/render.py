@@ -203,10 +203,9 @@ def _edge_ends(boxes, edge):
 
 
 def _png_with_matplotlib(graph: Graph, path: str) -> None:
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+    try:  # a Figure of its own, outside pyplot: no global backend is touched
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
         from matplotlib.patches import FancyBboxPatch
     except ImportError:
         raise RuntimeError("rendering a PNG needs Graphviz's dot or matplotlib: install "
@@ -214,7 +213,8 @@ def _png_with_matplotlib(graph: Graph, path: str) -> None:
                            "neither") from None
     boxes = layout(graph)
     width, height = _extent(boxes)
-    fig = plt.figure(figsize=(width / 96, height / 96), dpi=96)
+    fig = Figure(figsize=(width / 96, height / 96), dpi=96)
+    FigureCanvasAgg(fig)
     ax = fig.add_axes([0, 0, 1, 1])
     ax.set_xlim(0, width)
     ax.set_ylim(height, 0)
@@ -236,7 +236,6 @@ def _png_with_matplotlib(graph: Graph, path: str) -> None:
             ax.text(x + w / 2, y + PAD / 2 + (i + 0.8) * LINE_H, line, fontsize=8,
                     ha="center", va="baseline")
     fig.savefig(path)
-    plt.close(fig)
 
 
 def render(graph: Graph, path: str, engine: str | None = None) -> str:
