@@ -227,6 +227,11 @@ def sweep(roots, cotangents, borrowed_roots, retain_graph, create_graph, targets
                 args = raw
             vjps = prim.vjps
             aliases = prim.aliases
+            donate_to = -1
+            if (prim.donating is not None and not tensor_mode and type(g) is ndarray
+                    and g.size >= DONATE_SIZE and g.base is None and node not in borrowed
+                    and (capture is None or node not in capture)):
+                donate_to = _last_parent(node.parents)
             i = -1
             for parent in node.parents:
                 i += 1
@@ -243,7 +248,12 @@ def sweep(roots, cotangents, borrowed_roots, retain_graph, create_graph, targets
                         info["other_leaves"] = True  # history from before the targets
                     continue
                 try:
-                    gi = vjps[i](g, ans, *args)
+                    if i == donate_to and prim.donating[i] is not None:
+                        # g is the sweep's own and no one reads it after this rule: the
+                        # rule's in-place variant may write its result into it.
+                        gi = prim.donating[i](g, ans, *args)
+                    else:
+                        gi = vjps[i](g, ans, *args)
                 except Exception as exc:
                     raise _rule_error(prim, i, exc) from exc
                 if gi is None:
@@ -279,6 +289,17 @@ def sweep(roots, cotangents, borrowed_roots, retain_graph, create_graph, targets
         return _results(targets, leaf_grads, capture, borrowed, tensor_mode)
     finally:
         grad_state.enabled = prev_mode
+
+
+# Below this many elements a new array costs less than the checks that would avoid it.
+DONATE_SIZE = 4096
+
+
+def _last_parent(parents) -> int:
+    for j in range(len(parents) - 1, -1, -1):
+        if parents[j] is not None:
+            return j
+    return -1
 
 
 def _add(key, g, is_borrowed, grads, leaf_grads, borrowed, heap, tensor_mode):

@@ -30,7 +30,7 @@ class Primitive:
 
     __slots__ = ("name", "impl", "nin", "vjps", "jvp", "batch", "save_inputs",
                  "save_output", "aliases", "view", "differentiable", "domain",
-                 "backward_name", "call", "__dict__")
+                 "backward_name", "call", "donating", "__dict__")
 
     def __repr__(self) -> str:
         return f"<primitive {self.name}>"
@@ -70,7 +70,8 @@ class EachInput:
 
 def primitive(name: str, impl, vjps=None, *, nin: int = 1, save: str = "inputs",
               aliases: bool = False, view: bool = False, jvp=None, batch=None,
-              domain=None, variadic: bool = False, backward_name: str | None = None):
+              domain=None, variadic: bool = False, backward_name: str | None = None,
+              donate=None):
     """Declare a primitive and return the function that applies it.
 
     ``vjps``: one rule per tensor input (a tuple), or ``EachInput(rule)`` for variadic
@@ -79,7 +80,8 @@ def primitive(name: str, impl, vjps=None, *, nin: int = 1, save: str = "inputs",
     ``aliases``: a rule may return ``g`` itself or a view of it (the engine then copies
     before handing it to a user). ``view``: the output shares the input's memory.
     ``variadic``: all but the last ``nin`` arguments are tensor inputs (``nin`` then counts
-    the parameters).
+    the parameters). ``donate``: for large arrays, an in-place variant of each VJP rule
+    (NumPy, same formula) that may write its result into ``g`` when the sweep owns it.
     """
     prim = Primitive()
     prim.name = name
@@ -94,6 +96,7 @@ def primitive(name: str, impl, vjps=None, *, nin: int = 1, save: str = "inputs",
     prim.view = view
     prim.differentiable = vjps is not None
     prim.domain = domain
+    prim.donating = tuple(donate) if donate is not None else None
     prim.backward_name = backward_name or (
         "".join(part.capitalize() for part in name.split("_")) + "Backward")
     if vjps is None:
@@ -111,6 +114,15 @@ def primitive(name: str, impl, vjps=None, *, nin: int = 1, save: str = "inputs",
     call.__qualname__ = name
     prim.call = call
     return call
+
+
+def into(ufunc, g, *others):
+    """``ufunc(g, *others)`` written into the donated ``g`` (a new array if a dtype would
+    change: the result must be exactly the canonical rule's)."""
+    for other in others:
+        if isinstance(other, ndarray) and other.dtype != g.dtype and other.dtype.kind != "b":
+            return ufunc(g, *others)
+    return ufunc(g, *others, out=g)
 
 
 # ------------------------------------------------------------------ rule shorthands

@@ -14,7 +14,7 @@ import inspect
 
 import numpy as np
 
-from ..primitive import primitive
+from ..primitive import into, primitive
 from ..tensor import Tensor
 
 
@@ -45,16 +45,22 @@ subtract = primitive("subtract", np.subtract, (
 multiply = primitive("multiply", np.multiply, (
     lambda g, ans, x, y: g * y,
     lambda g, ans, x, y: g * x,
-), nin=2, backward_name="MulBackward", jvp="elementwise", batch="elementwise")
+), nin=2, backward_name="MulBackward", donate=(
+    lambda g, ans, x, y: into(np.multiply, g, y),
+    lambda g, ans, x, y: into(np.multiply, g, x),
+), jvp="elementwise", batch="elementwise")
 
 divide = primitive("divide", np.true_divide, (
     lambda g, ans, x, y: g / y,
     lambda g, ans, x, y: -g * x / (y * y),
-), nin=2, backward_name="DivBackward", jvp="elementwise", batch="elementwise")
+), nin=2, backward_name="DivBackward", donate=(
+    lambda g, ans, x, y: into(np.divide, g, y),
+    None,
+), jvp="elementwise", batch="elementwise")
 
 negative = primitive("negative", np.negative, (
     lambda g, ans, x: -g,
-), save="none", backward_name="NegBackward", jvp="elementwise", batch="elementwise")
+), save="none", backward_name="NegBackward", donate=(lambda g, ans, x: np.negative(g, out=g),), jvp="elementwise", batch="elementwise")
 
 
 def _power_base(g, ans, x, y):

@@ -1,0 +1,67 @@
+"""On large arrays the sweep lets a rule write its result into the cotangent it owns
+(the entry's in-place variant). Those variants must agree exactly with the canonical
+rules, and must never write into anything a user can see."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import chainrule as cr
+import chainrule.backward as backward
+
+N = 5000  # above backward.DONATE_SIZE
+
+
+def draw_large(rng, n):
+    """Values where every function tested is smooth (positive, away from 0 and 1)."""
+    return rng.uniform(0.2, 1.8, n)
+
+
+CASES = {
+    "exp": lambda x, w: cr.sum(cr.exp(x) * w),
+    "log": lambda x, w: cr.sum(cr.log(x) * w),
+    "sqrt": lambda x, w: cr.sum(cr.sqrt(x) * w),
+    "sin": lambda x, w: cr.sum(cr.sin(x) * w),
+    "cos": lambda x, w: cr.sum(cr.cos(x) * w),
+    "tanh": lambda x, w: cr.sum(cr.tanh(x) * w),
+    "sigmoid": lambda x, w: cr.sum(cr.sigmoid(x) * w),
+    "relu": lambda x, w: cr.sum(cr.relu(x - 1.0) * w),
+    "negative": lambda x, w: cr.sum(-(x * w)),
+    "multiply": lambda x, w: cr.sum((x * x) * w),
+    "divide": lambda x, w: cr.sum((x / 3.0) * w + (w / x)),
+    "chain": lambda x, w: cr.sum(cr.sin(cr.exp(-x * x)) * w),
+}
+
+
+def gradient(fn, x, w):
+    xt = cr.tensor(x, requires_grad=True)
+    fn(xt, cr.tensor(w)).backward()
+    return xt.grad.numpy()
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_in_place_rules_equal_the_canonical_ones(name, dtype, monkeypatch):
+    rng = np.random.default_rng(0)
+    x = draw_large(rng, N).astype(dtype)
+    w = rng.normal(size=N).astype(dtype)
+    donated = gradient(CASES[name], x, w)
+    monkeypatch.setattr(backward, "DONATE_SIZE", 10 ** 12)  # never donate
+    canonical = gradient(CASES[name], x, w)
+    np.testing.assert_array_equal(donated, canonical)
+    assert donated.dtype == dtype
+
+
+def test_donation_never_touches_a_users_cotangent_or_a_captured_gradient():
+    rng = np.random.default_rng(1)
+    x = cr.tensor(rng.uniform(0.5, 2.0, N), requires_grad=True)
+    y = cr.exp(x)
+    v = rng.normal(size=N)
+    kept = v.copy()
+    y.backward(gradient=v)
+    np.testing.assert_array_equal(v, kept)  # the user's array is borrowed, not donated
+    h = cr.exp(x)
+    z = cr.sin(h)
+    (gh, gx) = cr.autograd.grad(cr.sum(z * cr.tensor(v)), [h, x])
+    np.testing.assert_allclose(gh.numpy(), v * np.cos(h.numpy()))
+    np.testing.assert_allclose(gx.numpy(), v * np.cos(h.numpy()) * np.exp(x.numpy()))
