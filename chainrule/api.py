@@ -17,8 +17,10 @@ from .tensor import Tensor
 
 def _unary(op):
     prim = getattr(op, "prim", None)
+    if prim is not None and prim.call is op and prim.public is not None:
+        return _fast_public(prim)
     if prim is not None and prim.nin == 1 and prim.call is op:
-        def public(x):  # elementwise: the hot path in loops, so no argument packing
+        def public(x):
             return op(x if isinstance(x, Tensor) else asarray(x))
     else:
         def public(x, *args, **kwargs):
@@ -26,7 +28,19 @@ def _unary(op):
     return functools.update_wrapper(public, op)
 
 
+def _fast_public(prim):
+    """The primitive's own public variant: no wrapper call at all on the hot path."""
+    public = prim.public
+    functools.update_wrapper(public, prim.call)
+    public.prim = prim
+    return public
+
+
 def _binary(op):
+    prim = getattr(op, "prim", None)
+    if prim is not None and prim.call is op and prim.public is not None:
+        return _fast_public(prim)
+
     def public(x1, x2, *args, **kwargs):
         if not isinstance(x1, Tensor) and not isinstance(x2, Tensor):
             x1 = asarray(x1)
@@ -76,7 +90,7 @@ def _annotate(public, op) -> None:
     signature = inspect.signature(op)
     params = [p if p.annotation is not p.empty or p.kind is p.VAR_KEYWORD
               or p.default is not p.empty else p.replace(annotation="ArrayLike")
-              for p in signature.parameters.values()]
+              for p in signature.parameters.values() if not p.name.startswith("_")]
     public.__signature__ = signature.replace(parameters=params, return_annotation="Tensor")
 
 

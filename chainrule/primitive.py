@@ -30,7 +30,7 @@ class Primitive:
 
     __slots__ = ("name", "impl", "nin", "vjps", "jvp", "batch", "save_inputs",
                  "save_output", "aliases", "view", "differentiable", "domain",
-                 "backward_name", "call", "donating", "__dict__")
+                 "backward_name", "call", "public", "donating", "__dict__")
 
     def __repr__(self) -> str:
         return f"<primitive {self.name}>"
@@ -97,6 +97,7 @@ def primitive(name: str, impl, vjps=None, *, nin: int = 1, save: str = "inputs",
     prim.differentiable = vjps is not None
     prim.domain = domain
     prim.donating = tuple(donate) if donate is not None else None
+    prim.public = None  # the fast paths set a variant for the public API below
     prim.backward_name = backward_name or (
         "".join(part.capitalize() for part in name.split("_")) + "Backward")
     if vjps is None:
@@ -105,8 +106,10 @@ def primitive(name: str, impl, vjps=None, *, nin: int = 1, save: str = "inputs",
         call = _general_call(prim, variadic=True)
     elif nin == 1 and _arity(impl) == 1:
         call = _unary_call(prim)
+        prim.public = _unary_call(prim, public=True)
     elif nin == 2 and _arity(impl) == 2:
         call = _binary_call(prim)
+        prim.public = _binary_call(prim, public=True)
     else:
         call = _general_call(prim)
     call.prim = prim
@@ -307,13 +310,18 @@ def _output(cls, data, node, prim, base) -> Tensor:
 # own work, and these two paths carry nearly every operation in user loops.
 
 
-def _unary_call(prim):
+def _unary_call(prim, public: bool = False):
+    """The call of a one-input primitive. The ``public`` variant (chainrule.sin) turns
+    array-likes into tensors; the other (for rules) computes plain NumPy on them."""
     impl = prim.impl
     save_in, save_out, view = prim.save_inputs, prim.save_output, prim.view
     no_raw = (None,)
 
     def call(x, _plain=False):
         if not isinstance(x, Tensor):
+            if public:
+                from .creation import asarray as to_tensor
+                return call(to_tensor(x))
             return impl(x)
         if x._aux is not None and not _plain:
             return transform_call(prim, (x,), 1)
@@ -370,7 +378,8 @@ def _unary_call(prim):
     return call
 
 
-def _binary_call(prim):
+def _binary_call(prim, public: bool = False):
+    """The call of a two-input primitive (``public``: as in _unary_call)."""
     impl = prim.impl
     save_in, save_out = prim.save_inputs, prim.save_output
     no_raw = (None, None)
@@ -402,6 +411,9 @@ def _binary_call(prim):
             else:
                 xd = x = as_operand(x)
         else:
+            if public:
+                from .creation import asarray as to_tensor
+                return call(to_tensor(x), y)
             return impl(x, y)
         try:
             out = impl(xd, yd)
