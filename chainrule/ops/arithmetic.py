@@ -65,6 +65,8 @@ negative = primitive("negative", np.negative, (
 
 def _power_base(g, ans, x, y):
     if _is_zero_free_constant(y):
+        if np.ndim(y) == 0 and float(y) == 2.0:
+            return g * (x * 2.0)  # the common square: two passes, not three
         return g * (y * power(x, y - 1))
     # x**0 is constant: its derivative is 0 even at x = 0, where y * x**(y-1) is 0 * inf.
     return where(y == 0, 0, g * (y * power(x, y - 1)))
