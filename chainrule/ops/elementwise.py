@@ -96,4 +96,3 @@ arctan2 = primitive("arctan2", np.arctan2, (
 ), nin=2, backward_name="Atan2Backward", jvp="elementwise", batch="elementwise")
 arctan2.__doc__ = "The angle of the point (x, y): arctan(y / x) in the right quadrant."
 
-from .arithmetic import where  # noqa: E402  (rules look these up when they run)
