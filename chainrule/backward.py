@@ -278,8 +278,7 @@ def sweep(roots, cotangents, borrowed_roots, retain_graph, create_graph, targets
                             borrowed.add(parent)
                     else:
                         grads[parent] = _sum(prev, gi, parent, borrowed, tensor_mode)
-            if not retain_graph and (release_all or node.inputs is not None
-                                     or ans is not None):
+            if not retain_graph and (release_all or prim.releases):
                 node.raw = FREED
                 node.inputs = None
                 node.ans = None

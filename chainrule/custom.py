@@ -146,7 +146,7 @@ def _custom_batch_refused(prim, values, batched, params):
 @functools.lru_cache(maxsize=None)
 def _custom_op(name: str):
     """The primitive of custom rules, under the user's function name (for grad_fn)."""
-    return primitive(name, _custom_impl, EachInput(_custom_rule), nin=1, save="none",
+    return primitive(name, _custom_impl, EachInput(_custom_rule), nin=1, save="params",
                      variadic=True, jvp=_custom_jvp_refused, batch=_custom_batch_refused,
                      backward_name=f"{name}Backward")
 

@@ -29,7 +29,7 @@ class Primitive:
     """The table entry of one primitive: forward, rules, and what the engine must know."""
 
     __slots__ = ("name", "impl", "nin", "vjps", "jvp", "batch", "save_inputs",
-                 "save_output", "aliases", "view", "differentiable", "domain",
+                 "save_output", "releases", "aliases", "view", "differentiable", "domain",
                  "backward_name", "call", "public", "donating", "__dict__")
 
     def __repr__(self) -> str:
@@ -76,13 +76,17 @@ def primitive(name: str, impl, vjps=None, *, nin: int = 1, save: str = "inputs",
 
     ``vjps``: one rule per tensor input (a tuple), or ``EachInput(rule)`` for variadic
     primitives; None declares the primitive not differentiable (its outputs never require
-    grad). ``save``: "inputs", "output", "both" or "none", what the rules read.
+    grad). ``save``: "inputs", "output", "both", "params" or "none", what the rules read
+    ("params": state kept in the parameters, such as a custom rule's residuals). A sweep
+    without retain_graph releases what a node saved; nodes that saved nothing stay usable.
     ``aliases``: a rule may return ``g`` itself or a view of it (the engine then copies
     before handing it to a user). ``view``: the output shares the input's memory.
     ``variadic``: all but the last ``nin`` arguments are tensor inputs (``nin`` then counts
     the parameters). ``donate``: for large arrays, an in-place variant of each VJP rule
     (NumPy, same formula) that may write its result into ``g`` when the sweep owns it.
     """
+    if save not in ("inputs", "output", "both", "params", "none"):
+        raise ValueError(f"{name}: unknown save {save!r}")
     prim = Primitive()
     prim.name = name
     prim.impl = impl
@@ -92,6 +96,7 @@ def primitive(name: str, impl, vjps=None, *, nin: int = 1, save: str = "inputs",
     prim.batch = _batch_rule(batch)
     prim.save_inputs = save in ("inputs", "both")
     prim.save_output = save in ("output", "both")
+    prim.releases = save != "none"
     prim.aliases = aliases
     prim.view = view
     prim.differentiable = vjps is not None

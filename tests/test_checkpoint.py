@@ -328,3 +328,26 @@ def test_checkpoint_lowers_peak_memory_with_backward_method(rng):
     assert peak_ck < 0.6 * peak_plain, (
         f"checkpointed peak {peak_ck / 1e6:.1f} MB is not clearly below the plain peak "
         f"{peak_plain / 1e6:.1f} MB")
+
+
+def test_checkpointed_backward_holds_one_segment_at_a_time(rng):
+    # Peak = the segment inputs + one recomputed segment + a few cotangents. A node that
+    # kept its rule's results after the sweep used them (e.g. the gradient of W of every
+    # segment) would add arrays per segment.
+    Wv = rng.normal(size=(SIZE, SIZE)) / np.sqrt(SIZE)
+    Xv = rng.normal(size=(SIZE, SIZE))
+
+    def run(loss):
+        x, W = f64(Xv, requires_grad=True), f64(Wv, requires_grad=True)
+        loss(x, W).backward()
+        return x.grad.numpy(), W.grad.numpy()
+
+    one_array = SIZE * SIZE * 8
+    peak_ck, (gx, gW) = _peak_bytes(run, _checkpointed_chain)
+    _, (gx_plain, gW_plain) = _peak_bytes(run, _plain_chain)
+    close(gx, gx_plain, rtol=1e-9, atol=1e-12)
+    close(gW, gW_plain, rtol=1e-9, atol=1e-12)
+    budget = LAYERS // EVERY + EVERY + 8
+    assert peak_ck < budget * one_array, (
+        f"checkpointed backward peaked at {peak_ck / one_array:.1f} arrays; "
+        f"one segment at a time needs fewer than {budget}")
