@@ -52,6 +52,9 @@ def _is_batched(x) -> bool:
 # ---------------------------------------------------------------- the shared mechanism
 
 
+_TAKEN = object()  # a result of the user's backward already handed to the sweep
+
+
 class _Call:
     """One application of a custom rule: what its backward needs."""
 
@@ -67,9 +70,21 @@ class _Call:
         self.n_extra = n_extra          # inputs beyond the arguments (checkpoint's closures)
         self.cache = None
 
+    def cotangent_for(self, index: int, g):
+        """The backward's gradient for input ``index``. The sweep asks once per input with
+        the same ``g``, so the user's backward runs once; each result is let go as soon
+        as it is handed out, so that a retained graph does not keep them all alive."""
+        cache = self.cache
+        if cache is None or cache[0] is not g or cache[1][index] is _TAKEN:
+            cache = self.cache = (g, self.pullback(g))
+        results = cache[1]
+        result = results[index]
+        results[index] = _TAKEN
+        if all(r is _TAKEN or r is None for r in results):
+            self.cache = None
+        return result
+
     def pullback(self, g):
-        if self.cache is not None and self.cache[0] is g:
-            return self.cache[1]
         tensor_mode = isinstance(g, Tensor)
         gt = g if tensor_mode else wrap(np.asarray(g))
         if len(self.shapes) == 1:
@@ -100,7 +115,6 @@ class _Call:
                 if not tensor_mode:
                     grad = grad.numpy()
             result.append(grad)
-        self.cache = (g, result)
         return result
 
 
@@ -130,7 +144,7 @@ def _custom_impl(*args):
 
 
 def _custom_rule(index, g, ans, *args):
-    return args[-1].pullback(g)[index]
+    return args[-1].cotangent_for(index, g)
 
 
 def _custom_jvp_refused(tangents, ans, *args):

@@ -330,7 +330,8 @@ def test_checkpoint_lowers_peak_memory_with_backward_method(rng):
         f"{peak_plain / 1e6:.1f} MB")
 
 
-def test_checkpointed_backward_holds_one_segment_at_a_time(rng):
+@pytest.mark.parametrize("api", ["backward", "grad"])
+def test_checkpointed_backward_holds_one_segment_at_a_time(rng, api):
     # Peak = the segment inputs + one recomputed segment + a few cotangents. A node that
     # kept its rule's results after the sweep used them (e.g. the gradient of W of every
     # segment) would add arrays per segment.
@@ -338,6 +339,9 @@ def test_checkpointed_backward_holds_one_segment_at_a_time(rng):
     Xv = rng.normal(size=(SIZE, SIZE))
 
     def run(loss):
+        if api == "grad":  # a transform keeps its recording for the whole pullback
+            gx, gW = cr.grad(loss, argnums=(0, 1))(f64(Xv), f64(Wv))
+            return gx.numpy(), gW.numpy()
         x, W = f64(Xv, requires_grad=True), f64(Wv, requires_grad=True)
         loss(x, W).backward()
         return x.grad.numpy(), W.grad.numpy()
@@ -347,7 +351,7 @@ def test_checkpointed_backward_holds_one_segment_at_a_time(rng):
     _, (gx_plain, gW_plain) = _peak_bytes(run, _plain_chain)
     close(gx, gx_plain, rtol=1e-9, atol=1e-12)
     close(gW, gW_plain, rtol=1e-9, atol=1e-12)
-    budget = LAYERS // EVERY + EVERY + 8
+    budget = LAYERS // EVERY + EVERY + 10
     assert peak_ck < budget * one_array, (
         f"checkpointed backward peaked at {peak_ck / one_array:.1f} arrays; "
         f"one segment at a time needs fewer than {budget}")
