@@ -205,9 +205,9 @@ def sweep(roots, cotangents, borrowed_roots, retain_graph, create_graph, targets
             node = heappop(heap)[1]
             g = grads.pop(node)
             if node.hooks is not None:
-                g, changed = _run_hooks(node.hooks, g, tensor_mode)
-                if changed:
-                    borrowed.add(node)
+                # A hook may keep the gradient it was shown: never write into it again.
+                g = _run_hooks(node.hooks, g, tensor_mode)
+                borrowed.add(node)
             if capture is not None and node in capture:
                 capture[node] = _copy_if(g, node in borrowed, tensor_mode)
                 if min_seq is not None and node.seq < min_seq:
@@ -333,7 +333,6 @@ def _copy_if(g, is_borrowed, tensor_mode):
 
 
 def _run_hooks(hooks, g, tensor_mode):
-    changed = False
     for hook in list(hooks):
         value = hook(g if tensor_mode else wrap(np.asarray(g)))
         if value is not None:
@@ -345,8 +344,7 @@ def _run_hooks(hooks, g, tensor_mode):
                     f"a gradient hook returned shape {value.shape} for a gradient of shape "
                     f"{np.shape(g)}; it must keep the shape")
             g = value if tensor_mode else value._data
-            changed = True
-    return g, changed
+    return g
 
 
 def _rewrap(ans, node):
@@ -372,9 +370,8 @@ def _deliver(leaf_grads, borrowed, tensor_mode):
         if extra is not None:
             hooks = extra.get("hooks")
             if hooks:
-                g, changed = _run_hooks(hooks, g, tensor_mode)
-                if changed:
-                    borrowed.add(leaf)
+                g = _run_hooks(hooks, g, tensor_mode)
+                borrowed.add(leaf)
             mode = extra.get("accum", "add")
         if mode == "null":
             continue
@@ -412,9 +409,8 @@ def _results(targets, leaf_grads, capture, borrowed, tensor_mode):
             if g is not None:
                 hooks = t._extra.get("hooks") if t._extra is not None else None
                 if hooks:
-                    g, changed = _run_hooks(hooks, g, tensor_mode)
-                    if changed:
-                        borrowed.add(t)
+                    g = _run_hooks(hooks, g, tensor_mode)
+                    borrowed.add(t)
                 g = _copy_if(g, t in borrowed, tensor_mode)
         else:
             g = capture.get(t._node)
