@@ -1,8 +1,9 @@
 """Default dtype, weak Python scalars, and which dtypes can carry a gradient.
 
 Deep-learning frameworks default to float32 and let Python scalars adapt to the tensor
-they meet (``x * 2.5`` keeps ``x``'s dtype). NumPy defaults to float64 and, before
-NumPy 2, let 0-d arrays promote. This module is the one place those rules live.
+they meet (``x * 2.5`` keeps ``x``'s dtype). NumPy defaults to float64; NumPy arrays,
+0-d ones included, promote by their dtypes as in NumPy 2 (NumPy 1.x let a 0-d array's
+value decide). This module is the one place those rules live.
 """
 from __future__ import annotations
 

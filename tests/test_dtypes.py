@@ -294,3 +294,13 @@ def test_broadcast_gradient_of_both_operands():
     np.testing.assert_array_equal(b.grad.numpy(), [3.0, 3.0, 3.0])
     assert a.grad.shape == (2, 1)
     assert b.grad.shape == (3,)
+
+
+@pytest.mark.parametrize("left_0d", [True, False])
+def test_a_0d_float64_array_promotes_like_any_float64_array(left_0d):
+    # NumPy 2's rule, kept on NumPy 1.x too (where a 0-d array's value used to decide).
+    zero_d, vector = cr.tensor(np.array(2.0)), cr.ones(2)
+    out = zero_d * vector if left_0d else vector + np.array(2.0)
+    assert out.dtype == np.float64
+    assert (vector * 2.0).dtype == np.float32          # Python scalars stay weak
+    assert (vector * np.float64(2.0)).dtype == np.float32  # NumPy scalars too
