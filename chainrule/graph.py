@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import itertools
 import threading
+import weakref
 
 # Sequence numbers order nodes by creation; a node is always newer than its parents, so
 # the reverse sweep may visit nodes in decreasing sequence order.
@@ -145,27 +146,84 @@ class recording:
     """While the block runs, the given leaves require grad, so what is computed from them
     is recorded; afterwards each is as it was. For APIs that record only inside a scope
     (a "record" block, a tape, a gradient collector) rather than whenever a tensor
-    requires grad. The recorded graph stays usable after the block."""
+    requires grad. The recorded graph stays usable after the block.
 
-    def __init__(self, leaves) -> None:
-        self.leaves = [leaf for leaf in leaves if leaf._node is None]
+    With ``variables`` (a :class:`Variables` registry) the block also watches every live
+    member of the registry, and any tensor registered while the block is open (in this
+    thread) from then on."""
+
+    def __init__(self, leaves=(), variables: Variables | None = None) -> None:
+        self.variables = variables
+        if variables is not None:
+            leaves = list(leaves) + variables.members()
+        self.leaves = []
         self.before = []
+        for leaf in leaves:
+            self._remember(leaf)
+
+    def _remember(self, leaf) -> bool:
+        if leaf._node is not None or any(leaf is known for known in self.leaves):
+            return False
+        self.leaves.append(leaf)
+        self.before.append(leaf._requires_grad)
+        return True
 
     def __enter__(self):
         self.before = [leaf._requires_grad for leaf in self.leaves]
         for leaf in self.leaves:
             if leaf._data.dtype.kind == "f":
                 leaf._requires_grad = True
+        if self.variables is not None:
+            self.variables._open().append(self)
         return self
 
     def add(self, leaf) -> None:
         """Watch one more leaf from now until the block ends."""
-        if leaf._node is None and all(leaf is not known for known in self.leaves):
-            self.leaves.append(leaf)
-            self.before.append(leaf._requires_grad)
-            if leaf._data.dtype.kind == "f":
-                leaf._requires_grad = True
+        if self._remember(leaf) and leaf._data.dtype.kind == "f":
+            leaf._requires_grad = True
 
     def __exit__(self, *exc) -> None:
+        if self.variables is not None:
+            opened = self.variables._open()
+            if self in opened:
+                opened.remove(self)
         for leaf, flag in zip(self.leaves, self.before):
             leaf._requires_grad = flag
+
+
+class Variables:
+    """The live tensors a front end watches in its recording blocks (its "attached" or
+    "trainable" arrays), held weakly: a tensor nobody uses any more drops out. Registering
+    a tensor while ``recording(variables=this)`` blocks are open in this thread makes
+    those blocks watch it from then on, as if it had been there when they began."""
+
+    def __init__(self) -> None:
+        # Keyed by id: tensors compare elementwise, so they cannot key a dict themselves.
+        self._members = weakref.WeakValueDictionary()
+        self._local = threading.local()
+
+    def _open(self) -> list:
+        """The recording blocks of this registry open in this thread, outermost first."""
+        opened = getattr(self._local, "blocks", None)
+        if opened is None:
+            opened = self._local.blocks = []
+        return opened
+
+    def register(self, tensor) -> None:
+        self._members[id(tensor)] = tensor
+        for block in self._open():
+            block.add(tensor)
+
+    def unregister(self, tensor) -> None:
+        if tensor in self:
+            del self._members[id(tensor)]
+
+    def __contains__(self, tensor) -> bool:
+        return self._members.get(id(tensor)) is tensor
+
+    def members(self) -> list:
+        return list(self._members.values())
+
+    def recording(self) -> bool:
+        """Whether a block of this registry is open in this thread."""
+        return bool(self._open())

@@ -1,21 +1,19 @@
 """Engine and GradientCollector: DJL's autograd policy on chainrule.
 
 Operations are recorded only while a GradientCollector is open, on arrays that called
-``attachGradient()`` (and what is computed from them): the collector watches every live
-array with a gradient through ``chainrule.graph.recording``. ``gc.backward(y)`` gives
+``attachGradient()`` (and what is computed from them): the arrays with a gradient are a
+``chainrule.graph.Variables`` registry, and a collector is a ``recording`` of it. ``gc.backward(y)`` gives
 the gradient of the sum of ``y`` and overwrites each array's gradient. DJL keeps no graph
 for a second backward (the book's engine is MXNet, whose error DJL reports).
 """
 from __future__ import annotations
-
-import weakref
 
 import numpy as np
 
 import chainrule as cr
 from chainrule.backward import backward as _backward
 from chainrule import errors
-from chainrule.graph import recording
+from chainrule.graph import Variables, recording
 
 from ._types import EngineException
 
@@ -34,18 +32,15 @@ _FIRST_SENTENCE = [(errors.GraphFreedError, NOT_IN_GRAPH), (errors.NoGradientErr
 engine_errors = errors.speaking(_FIRST_SENTENCE, EngineException)
 
 
-_attached = weakref.WeakValueDictionary()  # id -> live array with an attached gradient
-_open = []                                 # the recording of each open collector
+_attached = Variables()  # the live arrays with an attached gradient
 
 
 def mark_variable(array) -> None:
-    _attached[id(array)] = array
-    for scope in _open:
-        scope.add(array)
+    _attached.register(array)
 
 
 def is_variable(array) -> bool:
-    return _attached.get(id(array)) is array
+    return array in _attached
 
 
 class GradientCollector:
@@ -55,9 +50,9 @@ class GradientCollector:
     def __init__(self) -> None:
         self._mode = cr.enable_grad()
         self._mode.__enter__()
-        self._scope = recording(list(_attached.values()))
+        self._scope = recording(variables=_attached)
         self._scope.__enter__()
-        _open.append(self._scope)
+        self._open = True
 
     def __enter__(self) -> GradientCollector:
         return self
@@ -73,13 +68,13 @@ class GradientCollector:
         _backward([target], [np.ones(target.shape, target.dtype)], release="all")
 
     def zeroGradients(self) -> None:
-        for array in list(_attached.values()):
+        for array in _attached.members():
             if array._grad is not None:
                 array._grad.zero_()
 
     def close(self) -> None:
-        if self._scope in _open:
-            _open.remove(self._scope)
+        if self._open:
+            self._open = False
             self._scope.__exit__(None, None, None)
             self._mode.__exit__(None, None, None)
 

@@ -1,9 +1,9 @@
 """``mxnet.autograd``: record(), pause(), backward() and grad() with MXNet's policy.
 
 Operations are recorded only inside ``with autograd.record():`` and only on arrays that
-called ``attach_grad()`` (and what is computed from them): each block watches every live
-array with an attached gradient through ``chainrule.graph.recording``, so they require
-grad inside the block only, while the graph stays usable after it. A head's gradient
+called ``attach_grad()`` (and what is computed from them): the attached arrays are a
+``chainrule.graph.Variables`` registry, and each block is a ``recording`` of it, so they
+require grad inside the block only, while the graph stays usable after it. A head's gradient
 defaults to ones, so a non-scalar head gives the gradient of its sum. A backward without
 ``retain_graph=True`` releases the graph: a second one raises MXNetError.
 """
@@ -11,24 +11,22 @@ from __future__ import annotations
 
 import contextlib
 import threading
-import weakref
 
 import numpy as np
 
 import chainrule as cr
 from chainrule.backward import grad as _grad
 from chainrule.backward import backward as _backward
-from chainrule.graph import recording
+from chainrule.graph import Variables, recording
 from chainrule.tensor import as_class
 
 from .base import NOT_IN_GRAPH, MXNetError, mxnet_errors
 
-_attached = weakref.WeakValueDictionary()  # id -> live array with an attached gradient
+_attached = Variables()  # the live arrays with an attached gradient
 
 
 class _State(threading.local):
     def __init__(self) -> None:
-        self.scopes = []       # the chainrule.graph.recording of each open record()
         self.training = False
 
 
@@ -37,13 +35,7 @@ _state = _State()
 
 def mark_variable(array) -> None:
     """Watch ``array`` in every record() block from now on (and in the open ones)."""
-    _attached[id(array)] = array
-    for scope in _state.scopes:
-        scope.add(array)
-
-
-def _is_variable(array) -> bool:
-    return _attached.get(id(array)) is array
+    _attached.register(array)
 
 
 class record:
@@ -55,15 +47,14 @@ class record:
     def __enter__(self):
         self._mode = cr.enable_grad()
         self._mode.__enter__()
-        scope = recording(list(_attached.values()))
-        scope.__enter__()
-        _state.scopes.append(scope)
+        self._scope = recording(variables=_attached)
+        self._scope.__enter__()
         self._training, _state.training = _state.training, self.train_mode
         return self
 
     def __exit__(self, *exc) -> None:
         _state.training = self._training
-        _state.scopes.pop().__exit__(*exc)
+        self._scope.__exit__(*exc)
         self._mode.__exit__(*exc)
 
 
@@ -85,7 +76,7 @@ class pause:
 
 
 def is_recording() -> bool:
-    return bool(_state.scopes) and cr.is_grad_enabled()
+    return _attached.recording() and cr.is_grad_enabled()
 
 
 def is_training() -> bool:
@@ -126,7 +117,7 @@ def grad(heads, variables, head_grads=None, retain_graph=None, create_graph: boo
     differentiated again (the second derivative)."""
     listed = _as_list(variables)
     for i, v in enumerate(listed):
-        if not _is_variable(v):
+        if v not in _attached:
             raise MXNetError(
                 f"Check failed: !AGInfo::IsNone(*variables[i]) && AGInfo::IsVariable("
                 f"variables[i]->autograd_entry_.node): Cannot differentiate with respect to the "

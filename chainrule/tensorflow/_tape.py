@@ -16,7 +16,7 @@ from chainrule.backward import grad as _grad
 from chainrule.graph import next_seq, recording
 from chainrule.pytree import flatten, unflatten
 
-from ._tensor import _tensor, active, tf_errors, trainable_variables
+from ._tensor import TRAINABLE, _tensor, active, tf_errors
 
 
 class UnconnectedGradients:
@@ -37,7 +37,7 @@ class GradientTape:
         self._opened = self._closed = None  # node sequence numbers at entry and exit
 
     def __enter__(self) -> GradientTape:
-        self._recording = recording(trainable_variables() if self._watch_variables else [])
+        self._recording = recording(variables=TRAINABLE if self._watch_variables else None)
         self._recording.__enter__()
         active.tapes.append(self)
         self._opened = next_seq()
@@ -62,10 +62,6 @@ class GradientTape:
             create_graph = bool(active.tapes) and cr.is_grad_enabled()
         return _grad(roots, sources, cotangents, retain_graph=self._persistent or create_graph,
                      create_graph=create_graph, allow_unused=True, boundary=self._opened)
-
-    def _watch_variable(self, variable) -> None:
-        if self._watch_variables:
-            self._recording.add(variable)
 
     def watch(self, tensor) -> None:
         """Record the operations on ``tensor`` (a tensor or a nested structure of them)."""

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import functools
 import threading
-import weakref
 
 import numpy as np
 
 import chainrule as cr
 from chainrule import errors, inplace
 from chainrule.batching import BatchedTensor
+from chainrule.graph import Variables
 from chainrule.ops import alias
 from chainrule.tensor import as_class
 
@@ -209,9 +209,9 @@ for _name in ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__
     setattr(_Reads, _name, _reading(getattr(cr.Tensor, _name)))
 
 
-# Live Variables, by id (Tensors cannot key a weak dict: == is elementwise). A tape
-# watches the trainable ones.
-_trainable: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+# The live trainable Variables: a tape that watches accessed variables is a recording of
+# them (and of those made while it is open).
+TRAINABLE = Variables()
 
 
 class _Active(threading.local):
@@ -220,10 +220,6 @@ class _Active(threading.local):
 
 
 active = _Active()
-
-
-def trainable_variables() -> list:
-    return list(_trainable.values())
 
 
 class Variable(_Reads):
@@ -236,9 +232,7 @@ class Variable(_Reads):
                  dtype=None) -> None:
         super().__init__(constant_array(initial_value, dtype), name=name or "Variable")
         if trainable:
-            _trainable[id(self)] = self
-            for tape in active.tapes:  # made inside a tape: watched from now on
-                tape._watch_variable(self)
+            TRAINABLE.register(self)
 
     def __repr__(self) -> str:
         return (f"<tf.Variable '{self.name}' shape={self.shape} dtype={self.dtype.name}, "
@@ -256,7 +250,7 @@ class Variable(_Reads):
 
     @property
     def trainable(self) -> bool:
-        return _trainable.get(id(self)) is self
+        return self in TRAINABLE
 
     def __setitem__(self, index, value):
         raise TypeError("'ResourceVariable' object does not support item assignment (use "
