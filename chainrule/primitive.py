@@ -241,6 +241,21 @@ def _fix_unary_dtype(out: ndarray, x: ndarray) -> ndarray:
     return out
 
 
+# Python floats met by float tensors, as weak 0-d arrays of the tensor's dtype, by value
+# (one dtype per value: the binary path checks it). A plain dictionary lookup costs half
+# of one keyed by (value, dtype). 0.0 and -0.0 are one key, so zeros stay out.
+floats: dict = {}
+
+
+def weak_float(value: float, dtype: np.dtype) -> ndarray:
+    array = weak_scalar(value, dtype)
+    if value and array.dtype is dtype:
+        if len(floats) > 4096:
+            floats.clear()
+        floats[value] = array
+    return array
+
+
 def as_operand(value) -> ndarray:
     """A non-tensor operand met by a tensor (ndarray, list...) as an ndarray."""
     if isinstance(value, ndarray):
@@ -402,22 +417,38 @@ def _binary_call(prim, public: bool = False):
         if isinstance(x, Tensor):
             cls = x.__class__
             xd = x._data
-            if isinstance(y, Tensor):
+            rx = x._requires_grad
+            if y.__class__ is float:
+                # The commonest mixed operand (y * 1.01), first and looked up inline.
+                if x._aux is not None and not _plain:
+                    return transform_call(prim, (x, y), 2)
+                ry = False
+                yd = floats.get(y)
+                if yd is None or yd.dtype is not xd.dtype:
+                    yd = weak_float(y, xd.dtype)
+                y = yd
+                weak = 2
+            elif isinstance(y, Tensor):
                 if (x._aux is not None or y._aux is not None) and not _plain:
                     return transform_call(prim, (x, y), 2)
                 yd = y._data
+                ry = y._requires_grad
             elif x._aux is not None and not _plain:
                 return transform_call(prim, (x, y), 2)
-            elif isinstance(y, SCALAR_TYPES):
-                yd = y = weak_scalar(y, xd.dtype)
-                weak = 2
             else:
-                yd = y = as_operand(y)
+                ry = False
+                if isinstance(y, SCALAR_TYPES):
+                    yd = y = weak_scalar(y, xd.dtype)
+                    weak = 2
+                else:
+                    yd = y = as_operand(y)
         elif isinstance(y, Tensor):
             if y._aux is not None and not _plain:
                 return transform_call(prim, (x, y), 2)
             cls = y.__class__
             yd = y._data
+            ry = y._requires_grad
+            rx = False
             if isinstance(x, SCALAR_TYPES):
                 xd = x = weak_scalar(x, yd.dtype)
                 weak = 1
@@ -436,38 +467,35 @@ def _binary_call(prim, public: bool = False):
             out = asarray(out)
         if out.dtype is not xd.dtype or legacy and yd.dtype is not xd.dtype:
             out = _fix_dtype(out, xd, yd, weak)
-        if grad_state.enabled:
-            px = (x._node or x) if weak != 1 and isinstance(x, Tensor) and x._requires_grad else None
-            py = (y._node or y) if weak != 2 and isinstance(y, Tensor) and y._requires_grad else None
-            if px is not None or py is not None:
-                node = _new(Node)
-                node.prim = prim
-                node.parents = (px, py)
-                if save_in:
-                    node.raw = (xd, yd)
-                    node.inputs = (x, y)
-                else:
-                    node.raw = no_raw
-                    node.inputs = None
-                node.ans = out if save_out else None
-                node.seq = next_seq()
-                node.epoch = epoch[0]
-                node.shape = out.shape
-                node.hooks = None
-                t = _new(cls)
-                t._data = out
-                t._node = node
-                t._requires_grad = True
-                t._grad = None
-                t._extra = None
-                t._aux = None
-                if save_out:
-                    t._version = node.out_version = [0, False]
-                else:
-                    t._version = node.out_version = None
-                if grad_state.observer is not None:
-                    grad_state.observer(node, out, (xd, yd))
-                return t
+        if (rx or ry) and grad_state.enabled:
+            node = _new(Node)
+            node.prim = prim
+            node.parents = ((x._node or x) if rx else None, (y._node or y) if ry else None)
+            if save_in:
+                node.raw = (xd, yd)
+                node.inputs = (x, y)
+            else:
+                node.raw = no_raw
+                node.inputs = None
+            node.ans = out if save_out else None
+            node.seq = next_seq()
+            node.epoch = epoch[0]
+            node.shape = out.shape
+            node.hooks = None
+            t = _new(cls)
+            t._data = out
+            t._node = node
+            t._requires_grad = True
+            t._grad = None
+            t._extra = None
+            t._aux = None
+            if save_out:
+                t._version = node.out_version = [0, False]
+            else:
+                t._version = node.out_version = None
+            if grad_state.observer is not None:
+                grad_state.observer(node, out, (xd, yd))
+            return t
         t = _new(cls)
         t._data = out
         t._node = None
