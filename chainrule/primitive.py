@@ -106,7 +106,10 @@ def primitive(name: str, impl, vjps=None, *, nin: int = 1, save: str = "inputs",
     prim.backward_name = backward_name or (
         "".join(part.capitalize() for part in name.split("_")) + "Backward")
     if vjps is None:
-        call = _nondiff_call(prim, variadic)
+        if not variadic and nin == 2 and _arity(impl) == 2:
+            call = _nondiff_binary_call(prim)  # comparisons, in every while condition
+        else:
+            call = _nondiff_call(prim, variadic)
     elif variadic:
         call = _general_call(prim, variadic=True)
     elif nin == 1 and _arity(impl) == 1:
@@ -616,4 +619,48 @@ def _nondiff_call(prim, variadic):
         if type(out) is not ndarray:
             out = asarray(out)
         return _output(cls, out, None, prim, None)
+    return call
+
+
+def _nondiff_binary_call(prim):
+    """_nondiff_call for two inputs, without argument packing."""
+    impl = prim.impl
+
+    def call(x, y, _plain=False):
+        if isinstance(x, Tensor):
+            if x._aux is not None and not _plain and x._aux.is_batch:
+                return transform_call(prim, (x, y), 2)
+            cls = x.__class__
+            xd = x._data
+            if isinstance(y, Tensor):
+                if y._aux is not None and not _plain and y._aux.is_batch:
+                    return transform_call(prim, (x, y), 2)
+                yd = y._data
+            elif isinstance(y, SCALAR_TYPES):
+                yd = weak_scalar(y, xd.dtype)
+            else:
+                yd = as_operand(y)
+        elif isinstance(y, Tensor):
+            if y._aux is not None and not _plain and y._aux.is_batch:
+                return transform_call(prim, (x, y), 2)
+            cls = y.__class__
+            yd = y._data
+            xd = weak_scalar(x, yd.dtype) if isinstance(x, SCALAR_TYPES) else as_operand(x)
+        else:
+            return impl(x, y)
+        try:
+            out = impl(xd, yd)
+        except Exception as exc:
+            raise forward_error(prim, exc, (xd, yd)) from None
+        if type(out) is not ndarray:
+            out = asarray(out)
+        t = _new(cls)
+        t._data = out
+        t._node = None
+        t._requires_grad = False
+        t._grad = None
+        t._extra = None
+        t._aux = None
+        t._version = None
+        return t
     return call
