@@ -744,3 +744,17 @@ def test_check_grads_catches_a_wrong_custom_jvp(rng):
 def test_check_grads_passes_a_correct_custom_jvp_to_second_order(rng):
     x = f64(rng.normal(size=3))
     assert check_grads(make_scaled_sin_jvp(1.0), (x,), order=2) is True
+
+
+def test_check_grads_with_pytree_arguments_and_outputs(rng):
+    a, b = f64(rng.normal(size=2)), f64(rng.normal(size=3))
+    assert check_grads(lambda x: [cr.sin(x), cr.exp(x) * 2.0], (a,), order=2) is True
+    assert check_grads(lambda p: {"u": p["a"] * cr.sum(p["b"]), "v": (cr.tanh(p["b"]),)},
+                       ({"a": a, "b": b},), order=2) is True
+    assert check_grads(lambda p, s: p[0] * s, ([a, a * 2.0], f64(1.5)), order=1) is True
+    # a wrong rule among the leaves is still caught, and named by its order
+    wrong = make_scaled_sin(1.5)
+    with pytest.raises(GradcheckError, match=r"order 1\): ⟨vᵀJ, u⟩ \(VJP\) disagrees"):
+        check_grads(lambda p: [p["x"] * 1.0, wrong(p["x"])], ({"x": a},), order=1,
+                    modes=("rev",))
+

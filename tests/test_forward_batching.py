@@ -10,7 +10,8 @@ import pytest
 from op_specs import CASES
 
 import chainrule as cr
-from chainrule.testing import check_grads
+import chainrule.ops as chainrule_ops
+from chainrule.testing import GradcheckError, check_grads
 
 # Cases whose output shape depends on the values (a boolean mask), or whose Python
 # control flow reads the values: vmap cannot batch them (see the test at the end).
@@ -30,6 +31,20 @@ def draw_inputs(case, seed_text):
 def test_jvp_and_vjp_to_second_order(case):
     tolerances = {k: v for k, v in case.tolerances.items() if k in ("eps", "atol", "rtol")}
     assert check_grads(case.fn, draw_inputs(case, case.id), order=2, **tolerances)
+
+
+def test_check_grads_reaches_the_jvp_rules_of_backward_only_primitives(monkeypatch):
+    """scatter_add appears only in getitem's backward pass: its JVP rule runs only when
+    the pullback is differentiated with respect to its cotangent. Break that rule and the
+    second-order check must fail (the first-order one cannot see it)."""
+    prim = chainrule_ops.scatter_add.prim
+    rule = prim.jvp
+    monkeypatch.setattr(prim, "jvp", lambda tangents, ans, *args: 2.0 * rule(tangents, ans, *args))
+    x = cr.tensor([0.3, -1.2, 0.8], dtype=cr.float64)
+    fn = lambda v: v[[0, 2, 0]] * 1.5  # noqa: E731
+    assert check_grads(fn, (x,), order=1)
+    with pytest.raises(GradcheckError, match=r"order 2\): JVP"):
+        check_grads(fn, (x,), order=2)
 
 
 def _outputs(value):
