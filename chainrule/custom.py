@@ -19,7 +19,7 @@ from .primitive import EachInput, primitive
 from .pytree import flatten, unflatten
 from .tensor import Tensor, wrap
 from .forward import set_tangent, tangent_levels, tangent_of
-from .transform_state import state
+from .transform_state import hiding_levels, state
 
 
 class _Running(threading.local):
@@ -97,7 +97,8 @@ class _Call:
                 pieces.append(reshape(getitem(gt, slice(start, start + size)), shape))
                 start += size
         cotangent = unflatten(self.out_tree, pieces)
-        with _running_rule(self.rule.owner):
+        # Called from a sweep: the values are stripped of the vmap levels open around it.
+        with _running_rule(self.rule.owner), hiding_levels():
             grads = self.rule.bwd(self.residuals, cotangent)
         extra_grads = []
         if self.n_extra:
@@ -291,7 +292,8 @@ def _call_batched(rule, args, leaves, tree, level):
             values.append(leaf)
             axes.append(None)
     in_axes = tuple(unflatten(tree, axes))
-    out = call_custom(_BatchedRule(rule, in_axes), unflatten(tree, values))
+    with hiding_levels({level}):
+        out = call_custom(_BatchedRule(rule, in_axes), unflatten(tree, values))
     out_leaves, out_tree = flatten(out)
     return unflatten(out_tree, [make_batched(o, level) for o in out_leaves])
 

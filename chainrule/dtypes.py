@@ -78,13 +78,15 @@ def python_data_dtype(array: np.ndarray, data) -> np.dtype:
 
 # Converting a Python scalar costs NumPy more than the arithmetic on a small array, so
 # constants met in loops (``y * 1.01 + 0.5``) are converted once per (value, dtype).
+# 0.0 and -0.0 are equal keys but different constants (1 / (x * -0.0) is -inf), so a
+# zero is keyed by its repr; NaN is never cached (each NaN object is its own key).
 _scalar_cache: dict = {}
 _cache_lock = threading.Lock()
 
 
 def weak_scalar(value, dtype: np.dtype) -> np.ndarray:
     """``value`` as a read-only 0-d array of the dtype it takes next to a ``dtype`` tensor."""
-    key = (value.__class__, value, dtype)
+    key = (value.__class__, value, dtype) if value else (value.__class__, repr(value), dtype)
     try:
         return _scalar_cache[key]
     except (KeyError, TypeError):
@@ -105,11 +107,13 @@ def weak_scalar(value, dtype: np.dtype) -> np.ndarray:
     with np.errstate(over="ignore"):
         array = np.array(value, dtype=target)
     array.flags.writeable = False
+    if value != value:  # NaN
+        return array
     with _cache_lock:
         if len(_scalar_cache) > 4096:
             _scalar_cache.clear()
         try:
             _scalar_cache[key] = array
-        except TypeError:  # unhashable (e.g. nan-like objects); just skip the cache
+        except TypeError:  # unhashable; just skip the cache
             pass
     return array

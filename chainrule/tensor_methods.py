@@ -71,11 +71,13 @@ def _bind() -> None:
     for name in ("sum", "mean", "prod", "max", "min", "all", "any"):
         setattr(T, name, _reduction(getattr(ops, name), name))
     T.var = lambda self, axis=None, dtype=None, out=None, ddof=0, keepdims=False: \
-        _cast(ops.var(self, axis, ddof, keepdims), dtype, out, "var")
+        _cast(ops.var(self, axis, ddof=ddof, keepdims=keepdims), dtype, out, "var")
     T.std = lambda self, axis=None, dtype=None, out=None, ddof=0, keepdims=False: \
-        _cast(ops.std(self, axis, ddof, keepdims), dtype, out, "std")
-    T.argmax = lambda self, axis=None, out=None, keepdims=False: ops.argmax(self, axis, keepdims)
-    T.argmin = lambda self, axis=None, out=None, keepdims=False: ops.argmin(self, axis, keepdims)
+        _cast(ops.std(self, axis, ddof=ddof, keepdims=keepdims), dtype, out, "std")
+    T.argmax = lambda self, axis=None, out=None, keepdims=False: \
+        ops.argmax(self, axis, out, keepdims=keepdims)
+    T.argmin = lambda self, axis=None, out=None, keepdims=False: \
+        ops.argmin(self, axis, out, keepdims=keepdims)
     T.cumsum = lambda self, axis=None, dtype=None, out=None: \
         _cast(ops.cumsum(self, axis), dtype, out, "cumsum")
     T.cumprod = lambda self, axis=None, dtype=None, out=None: \
@@ -180,7 +182,7 @@ def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
         keepdims = kwargs.pop("keepdims", False)
         if kwargs.pop("dtype", None) is not None or kwargs:
             raise TypeError(f"{name}.reduce: only axis= and keepdims= are supported on tensors")
-        return _REDUCE[ufunc](inputs[0], axis, keepdims)
+        return _REDUCE[ufunc](inputs[0], axis, keepdims=keepdims)
     raise TypeError(f"{name}.{method} is not supported on chainrule tensors")
 
 

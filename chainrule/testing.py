@@ -175,67 +175,86 @@ def check_grads(f, args, order: int = 2, modes=("fwd", "rev"), eps: float = 1e-6
 
     In random directions u (inputs) and v (outputs): the JVP J·u against central finite
     differences ("fwd"), the VJP through ⟨vᵀJ, u⟩ = ⟨v, J·u⟩ against finite differences
-    ("rev"), and, with both modes, the JVP against the VJP. Higher orders check the
-    derivative functions themselves the same way. ``args``: a tuple of float64 tensors.
-    Raises GradcheckError on a mismatch; returns True.
-    """
-    from .transforms import jvp, vjp
-    args = tuple(_as_float64(a) for a in _as_tuple(args))
-    rng = np.random.default_rng(seed)
-    u = tuple(wrap(rng.standard_normal(a.shape)) for a in args)
-    out = _as_tuple(f(*args))
-    v = tuple(wrap(rng.standard_normal(np.shape(o))) for o in out)
-    numeric = _directional_difference(f, args, u, eps)
-    if "fwd" in modes:
-        _, tangent = jvp(f, args, u)
-        _compare(_flat(tangent), numeric, atol, rtol, "JVP", "finite differences", order)
-    if "rev" in modes:
-        _, pullback = vjp(f, *args)
-        cotangent = pullback(v if isinstance(f(*args), tuple) else v[0])
-        lhs = sum(float(np.sum(np.asarray(c) * np.asarray(d))) for c, d in zip(cotangent, u))
-        rhs = sum(float(np.sum(np.asarray(a) * b)) for a, b in zip(v, numeric))
-        _compare([np.array(lhs)], [np.array(rhs)], atol, rtol, "⟨vᵀJ, u⟩ (VJP)",
-                 "⟨v, J·u⟩ (finite differences)", order)
-        if "fwd" in modes:
-            jvp_side = sum(float(np.sum(np.asarray(a) * np.asarray(b)))
-                           for a, b in zip(v, _flat(tangent)))
-            _compare([np.array(lhs)], [np.array(jvp_side)], atol, rtol, "⟨vᵀJ, u⟩ (VJP)",
-                     "⟨v, J·u⟩ (JVP)", order)
-    if order > 1:
-        if "fwd" in modes:
-            check_grads(lambda *xs: jvp(f, xs, u)[1], args, order - 1, modes, eps, atol,
-                        rtol, seed + 1)
-        if "rev" in modes:
-            single = not isinstance(f(*args), tuple)
+    ("rev"), and, with both modes, the JVP against the VJP. Order k checks the
+    derivative functions of order k - 1 the same way: u ↦ J·u as a function of the
+    inputs, and v ↦ vᵀJ as a function of the inputs and of v (so the JVP rules of what
+    only backward passes use are checked too).
 
-            def pulled(*xs):
-                _, pullback = vjp(f, *xs)
-                return pullback(v[0] if single else v)
-            check_grads(pulled, args, order - 1, modes, eps, atol, rtol, seed + 1)
+    ``args``: the arguments of f, a tuple (a single tensor is one argument). Arguments
+    and outputs may be pytrees (tuples, lists, dicts) of float64 tensors or arrays.
+    Raises GradcheckError naming the order and the mode on a mismatch; returns True.
+    """
+    from .pytree import flatten, unflatten
+    args = tuple(args) if isinstance(args, (tuple, list)) else (args,)
+    leaves, tree = flatten(args)
+
+    def flat_f(*xs):
+        return tuple(flatten(f(*unflatten(tree, xs)))[0])
+    tolerances = (eps, atol, rtol)
+    _check(flat_f, [_as_float64(x) for x in leaves], 1, order, modes, tolerances, seed)
     return True
+
+
+def _check(f, xs, level, order, modes, tolerances, seed) -> None:
+    """One order of check_grads on f, a function of flat inputs with flat outputs."""
+    from .transforms import jvp, vjp
+    eps, atol, rtol = tolerances
+    rng = np.random.default_rng(seed + level - 1)
+    u = tuple(wrap(rng.standard_normal(x.shape)) for x in xs)
+    v = tuple(wrap(rng.standard_normal(np.shape(o))) for o in f(*xs))
+    numeric = _directional_difference(f, xs, u, eps)
+    where = f"check_grads (order {level})"
+    if "fwd" in modes:
+        _, tangent = jvp(f, tuple(xs), u)
+        _compare([_value(t) for t in tangent], numeric, atol, rtol, where, "JVP",
+                 "finite differences")
+    if "rev" in modes:
+        _, pullback = vjp(f, *xs)
+        lhs = _inner(pullback(v), u)
+        _compare([lhs], [_inner(v, numeric)], atol, rtol, where, "⟨vᵀJ, u⟩ (VJP)",
+                 "⟨v, J·u⟩ (finite differences)")
+        if "fwd" in modes:
+            _compare([lhs], [_inner(v, tangent)], atol, rtol, where, "⟨vᵀJ, u⟩ (VJP)",
+                     "⟨v, J·u⟩ (JVP)")
+    if level >= order:
+        return
+    if "fwd" in modes:
+        _check(lambda *ys: jvp(f, ys, u)[1], xs, level + 1, order, modes, tolerances, seed)
+    if "rev" in modes:
+        n = len(xs)
+
+        def pulled(*ys):
+            _, pullback = vjp(f, *ys[:n])
+            return pullback(tuple(ys[n:]))
+        _check(pulled, list(xs) + list(v), level + 1, order, modes, tolerances, seed)
 
 
 def _as_float64(a):
     t = a if isinstance(a, Tensor) else wrap(np.asarray(a, dtype=np.float64))
     if t.dtype != np.float64:
-        raise ValueError(f"check_grads needs float64 arguments, got {t.dtype}")
+        raise ValueError(f"check_grads needs float64 arguments, got {t.dtype}; create them "
+                         "with dtype=float64")
     return t
 
 
-def _flat(value) -> list:
-    return [np.asarray(v) for v in _as_tuple(value)]
+def _value(x) -> np.ndarray:
+    return np.asarray(x.numpy() if isinstance(x, Tensor) else x, dtype=np.float64)
 
 
-def _directional_difference(f, args, u, eps) -> list:
-    plus = _as_tuple(f(*[wrap(a.numpy() + eps * d.numpy()) for a, d in zip(args, u)]))
-    minus = _as_tuple(f(*[wrap(a.numpy() - eps * d.numpy()) for a, d in zip(args, u)]))
-    return [(np.asarray(p, dtype=np.float64) - np.asarray(m, dtype=np.float64)) / (2 * eps)
-            for p, m in zip(plus, minus)]
+def _inner(a, b) -> np.ndarray:
+    return np.array(sum(float(np.sum(_value(x) * _value(y))) for x, y in zip(a, b)))
 
 
-def _compare(got, expected, atol, rtol, what, against, order) -> None:
-    for g, e in zip(got, expected):
+def _directional_difference(f, xs, u, eps) -> list:
+    def at(sign):
+        return f(*[wrap(np.asarray(x.numpy() + sign * eps * d.numpy())) for x, d in zip(xs, u)])
+    return [(_value(p) - _value(m)) / (2 * eps) for p, m in zip(at(1), at(-1))]
+
+
+def _compare(got, expected, atol, rtol, where, what, against) -> None:
+    for k, (g, e) in enumerate(zip(got, expected)):
         if not np.allclose(g, e, atol=atol, rtol=rtol):
+            which = f" (output leaf {k})" if len(got) > 1 else ""
             raise GradcheckError(
-                f"check_grads (order {order}): {what} disagrees with {against}:\n"
+                f"{where}: {what} disagrees with {against}{which}:\n"
                 f"{what}: {g}\n{against}: {e}")

@@ -35,6 +35,9 @@ class _State(threading.local):
         self.suppressed = set()      # tangent levels whose JVP rule is running
         self.forward_levels = []     # jvp levels in progress, outermost first
         self.batch_levels = []       # (level, size) of vmaps in progress
+        self.basis_levels = set()    # those of them jacrev/jacfwd run over their basis
+        self.hidden_levels = set()   # those of them stripped from the values in use
+                                     # (inside a sweep or a batched custom rule)
         self.reverse_depth = 0       # grad / vjp calls in progress
 
 
@@ -43,3 +46,22 @@ state = _State()
 
 def any_transform_active() -> bool:
     return bool(state.forward_levels or state.batch_levels)
+
+
+class hiding_levels:
+    """While code runs on values stripped of some vmap levels (the batch made a plain
+    leading axis: a reverse sweep, a custom rule batched by hand), those levels are not
+    the user's view of the values, and transforms started there must not batch at them."""
+
+    def __init__(self, levels=None) -> None:
+        self.levels = levels
+
+    def __enter__(self):
+        levels = self.levels
+        if levels is None:
+            levels = {level for level, _ in state.batch_levels}
+        self.added = set(levels) - state.hidden_levels
+        state.hidden_levels |= self.added
+
+    def __exit__(self, *exc) -> None:
+        state.hidden_levels -= self.added

@@ -22,6 +22,7 @@ class Case:
     inputs: tuple         # ((domain, shape) | np.ndarray, ...)
     label: str = ""
     tolerances: dict = field(default_factory=dict)  # eps / atol / rtol overrides
+    zero_gradient: tuple = ()  # inputs whose gradient is zero everywhere, by design
 
     @property
     def id(self) -> str:
@@ -40,10 +41,18 @@ def draw(domain: str, shape, rng) -> np.ndarray:
         return rng.uniform(1.2, 3.0, shape)
     if domain == "nonzero":
         return rng.choice([-1.0, 1.0], shape) * rng.uniform(0.5, 2.0, shape)
-    if domain == "distinct":  # no ties, far from each other (max, min, sort)
+    if domain == "both_signs":  # nonzero, and both signs once there are two elements
         n = int(np.prod(shape))
-        values = rng.permutation(np.linspace(-2.0, 2.0, n)) + rng.uniform(-0.05, 0.05, n)
-        return values.reshape(shape)
+        signs = rng.permutation(np.resize([1.0, -1.0], n))
+        return (signs * rng.uniform(0.5, 2.0, n)).reshape(shape)
+    if domain == "distinct":  # no ties, far from each other (max, min, sort)
+        # Inside (-2, 2), not at its ends: a single value is near 0, so it falls among
+        # the values of another input (a 0-d input of maximum must win some, lose some).
+        n = int(np.prod(shape))
+        values = rng.permutation(np.linspace(-2.0, 2.0, n + 2)[1:-1])
+        return (values + rng.uniform(-0.05, 0.05, n)).reshape(shape)
+    if domain == "given":  # fixed values, still differentiated: given(...) below
+        return np.array(shape, dtype=np.float64)
     if domain == "with_zeros":
         values = rng.uniform(0.5, 2.0, shape)
         flat = values.reshape(-1)
@@ -55,6 +64,11 @@ def draw(domain: str, shape, rng) -> np.ndarray:
     raise ValueError(domain)
 
 
+def given(values) -> tuple:
+    """An input with these values (differentiated), for cases that must reach branches."""
+    return ("given", np.asarray(values, dtype=np.float64))
+
+
 BROADCAST_PAIRS = [((3,), (3,)), ((2, 3), (3,)), ((2, 1), (1, 3)), ((), (2, 3)), ((2, 3), ())]
 UNARY_SHAPES = [(), (3,), (2, 3)]
 REDUCE_AXES = [None, 0, -1, (0, 2), (1,)]
@@ -62,8 +76,8 @@ REDUCE_AXES = [None, 0, -1, (0, 2), (1,)]
 CASES: list[Case] = []
 
 
-def add(name, fn, *inputs, label="", **tolerances):
-    CASES.append(Case(name, fn, tuple(inputs), label, tolerances))
+def add(name, fn, *inputs, label="", zero_gradient=(), **tolerances):
+    CASES.append(Case(name, fn, tuple(inputs), label, tolerances, tuple(zero_gradient)))
 
 
 # ---------------------------------------------------------------- elementwise, one input
@@ -74,7 +88,7 @@ ELEMENTWISE = {
     "sin": "real", "cos": "real", "tan": "unit", "arcsin": "unit", "arccos": "unit",
     "arctan": "real", "sinh": "real", "cosh": "real", "tanh": "real", "arcsinh": "real",
     "arccosh": "above_one", "arctanh": "unit", "negative": "real", "abs": "nonzero",
-    "reciprocal": "nonzero", "square": "real", "sigmoid": "real", "relu": "nonzero",
+    "reciprocal": "nonzero", "square": "real", "sigmoid": "real", "relu": "both_signs",
     "copy": "real",
 }
 for _name, _domain in ELEMENTWISE.items():
@@ -112,26 +126,44 @@ add("remainder", lambda y: cr.remainder(cr.tensor([2.5, 3.1, 4.4], dtype=cr.floa
 _COND = np.array([[True, False, True], [False, True, True]])
 add("where", lambda x, y: cr.where(_COND, x, y), ("real", (2, 3)), ("real", (3,)))
 add("where", lambda x: cr.where(_COND, x, 0.0), ("real", (2, 3)), label="scalar y")
-add("where", lambda x: cr.where(x > 0, x, 2 * x), ("nonzero", (2, 3)), label="cond on x")
+add("where", lambda x: cr.where(x > 0, x, 2 * x), ("both_signs", (2, 3)), label="cond on x")
+add("where", lambda x, y: cr.where(np.array(True), x, y), ("real", ()), ("real", ()),
+    zero_gradient=(1,), label="0-d")
+add("where", lambda x: cr.where(x > 0, x, 2 * x), ("real", ()), label="0-d cond on x")
 add("clip", lambda x: cr.clip(x, -0.5, 0.7), ("distinct", (6,)), label="scalar bounds")
 add("clip", lambda x: cr.clip(x, None, 0.3), ("distinct", (2, 3)), label="upper only")
-add("clip", lambda x, lo, hi: cr.clip(x, lo, hi), ("distinct", (2, 3)), ("real", (3,)),
-    ("positive", (2, 1)), label="tensor bounds")
+# Each input decides some element: x[0, 0] and x[1, 1] are below lo, x[0, 2] above hi.
+add("clip", lambda x, lo, hi: cr.clip(x, lo, hi),
+    given([[-1.8, 0.1, 1.9], [0.3, -0.9, 1.2]]), given([-1.0, -0.5, 0.0]),
+    given([[0.8], [1.5]]), label="tensor bounds")
+add("clip", lambda x: cr.clip(x, -0.5, 0.7), given(0.3), label="0-d")
+add("clip", lambda x, lo, hi: cr.clip(x, lo, hi), given(0.2), given(-1.0), given(1.0),
+    zero_gradient=(1, 2), label="0-d tensors, inside")
+add("clip", lambda x, lo, hi: cr.clip(x, lo, hi), given(-1.5), given(-1.0), given(1.0),
+    zero_gradient=(0, 2), label="0-d tensors, below")
 
 # ---------------------------------------------------------------- reductions
 
 for _name in ("sum", "mean", "prod", "var", "std", "logsumexp"):
     _domain = "positive" if _name == "prod" else "real"
-    add(_name, getattr(cr, _name), (_domain, ()), label="0-d")
+    # One value: its variance is 0 whatever it is (and std's gradient there is 0).
+    add(_name, getattr(cr, _name), (_domain, ()), label="0-d",
+        zero_gradient=(0,) if _name in ("var", "std") else ())
+    add(_name, lambda x, _f=getattr(cr, _name): _f(x, axis=0, keepdims=True), (_domain, ()),
+        label="0-d axis=0", zero_gradient=(0,) if _name in ("var", "std") else ())
     for _axis in REDUCE_AXES:
         for _keep in (False, True):
             add(_name, lambda x, _f=getattr(cr, _name), _a=_axis, _k=_keep: _f(x, _a, keepdims=_k),
                 (_domain, (2, 3, 4)), label=f"axis={_axis},keepdims={_keep}")
 add("prod", lambda x: cr.prod(x, 1), ("with_zeros", (2, 4)), label="zeros axis=1")
-add("prod", lambda x: cr.prod(x), ("with_zeros", (2, 3)), label="zeros all")
+# Two zeros: every first derivative is 0 (the second derivatives are not).
+add("prod", lambda x: cr.prod(x), ("with_zeros", (2, 3)), label="zeros all",
+    zero_gradient=(0,))
+add("prod", lambda x: cr.prod(x), ("with_zeros", (3,)), label="one zero all")
 add("var", lambda x: cr.var(x, 1, ddof=1), ("real", (2, 4)), label="ddof=1")
 for _name in ("max", "min"):
     add(_name, getattr(cr, _name), ("distinct", ()), label="0-d")
+    add(_name, lambda x, _f=getattr(cr, _name): _f(x, -1), ("distinct", ()), label="0-d axis=-1")
     for _axis in REDUCE_AXES:
         for _keep in (False, True):
             add(_name, lambda x, _f=getattr(cr, _name), _a=_axis, _k=_keep: _f(x, _a, keepdims=_k),
@@ -142,10 +174,18 @@ for _name in ("cumsum", "cumprod"):
             ("positive", (2, 3)), label=f"axis={_axis}")
 add("cumprod", lambda x: cr.cumprod(x, 1), ("with_zeros", (2, 4)), label="zeros")
 add("cumsum", lambda x: cr.cumsum(x, 0), ("real", ()), label="0-d")
+add("cumprod", cr.cumprod, ("positive", ()), label="0-d")
+add("cumprod", lambda x: cr.cumprod(x, -1), ("positive", ()), label="0-d axis=-1")
 for _name in ("softmax", "log_softmax"):
     add(_name, getattr(cr, _name), ("real", (2, 3)))
     add(_name, lambda x, _f=getattr(cr, _name): _f(x, axis=0), ("real", (3, 2)), label="axis=0")
     add(_name, getattr(cr, _name), ("real", (4,)), label="1-d")
+    add(_name, lambda x, _f=getattr(cr, _name): _f(x, axis=(0, 2)), ("real", (2, 2, 3)),
+        label="axis=(0, 2)")
+    # One value on its own: softmax 1, log_softmax 0, whatever the value.
+    add(_name, getattr(cr, _name), ("real", ()), label="0-d", zero_gradient=(0,))
+    add(_name, lambda x, _f=getattr(cr, _name): (_f(x * x) + 2.0) * x, ("real", ()),
+        label="0-d in a product")
 add("logsumexp", lambda x: cr.logsumexp(x * 400.0, 1), ("real", (2, 3)),
     label="large values")
 
@@ -161,6 +201,17 @@ add("vdot", cr.vdot, ("real", (2, 3)), ("real", (2, 3)))
 add("inner", cr.inner, ("real", (2, 3)), ("real", (4, 3)))
 add("inner", cr.inner, ("real", (3,)), ("real", (3,)), label="vectors")
 add("outer", cr.outer, ("real", (3,)), ("real", (2, 2)))
+for _name in ("vdot", "inner", "outer", "dot"):
+    add(_name, getattr(cr, _name), ("real", ()), ("real", ()), label="0-d")
+add("inner", cr.inner, ("real", ()), ("real", (2, 3)), label="0-d with (2, 3)")
+add("outer", cr.outer, ("real", ()), ("real", (3,)), label="0-d with (3,)")
+add("tensordot", lambda a, b: cr.tensordot(a, b, 0), ("real", ()), ("real", ()),
+    label="axes=0 0-d")
+add("tensordot", lambda a, b: cr.tensordot(a, b, 0), ("real", (2,)), ("real", (3,)),
+    label="axes=0")
+add("einsum", lambda a, b: cr.einsum(",->", a, b), ("real", ()), ("real", ()), label=",->")
+add("einsum", lambda a, b: cr.einsum(",i->i", a, b), ("real", ()), ("real", (3,)),
+    label=",i->i")
 add("tensordot", lambda a, b: cr.tensordot(a, b, 1), ("real", (2, 3)), ("real", (3, 2)),
     label="axes=1")
 add("tensordot", lambda a, b: cr.tensordot(a, b, ([0, 2], [1, 0])), ("real", (2, 3, 4)),
@@ -191,6 +242,14 @@ add("linalg.inv", cr.linalg.inv, ("matrix", (3, 3)))
 add("linalg.inv", cr.linalg.inv, ("matrix", (2, 3, 3)), label="batched")
 add("linalg.det", cr.linalg.det, ("matrix", (3, 3)))
 add("linalg.det", cr.linalg.det, ("matrix", (2, 2, 2)), label="batched")
+# Singular matrices: the derivative is the cofactor matrix (there det · X⁻ᵀ is 0 · ∞).
+add("linalg.det", cr.linalg.det, given(np.ones((2, 2))), label="singular")
+add("linalg.det", cr.linalg.det, given([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]),
+    label="singular, rank 2")
+add("linalg.det", cr.linalg.det,
+    given([[[1.0, 2.0], [2.0, 4.0 + 1e-12]], [[2.0, 1.0], [1.0, 3.0]]]),
+    label="batched, nearly singular")
+add("linalg.det", cr.linalg.det, given([[[0.7]], [[0.0]]]), label="1x1")
 add("linalg.slogdet", lambda x: cr.linalg.slogdet(x)[1], ("matrix", (3, 3)))
 add("linalg.slogdet", lambda x: cr.linalg.slogdet(-x)[1], ("matrix", (2, 3, 3)),
     label="negative det, batched")
@@ -205,14 +264,22 @@ add("reshape", lambda x: cr.reshape(x, (3, 2)), ("real", (2, 3)))
 add("reshape", lambda x: x.reshape(-1, 1), ("real", (2, 3)), label="method -1")
 add("reshape", lambda x: cr.reshape(x, (1, 1)), ("real", ()), label="0-d")
 add("ravel", cr.ravel, ("real", (2, 3)))
+add("ravel", cr.ravel, ("real", ()), label="0-d")
 add("transpose", cr.transpose, ("real", (2, 3, 4)))
 add("transpose", lambda x: cr.transpose(x, (1, 2, 0)), ("real", (2, 3, 4)), label="axes")
 add("transpose", lambda x: x.T, ("real", (2, 3)), label=".T")
+add("transpose", cr.transpose, ("real", ()), label="0-d")
+add("transpose", lambda x: cr.transpose(x, ()), ("real", ()), label="0-d axes=()")
 add("swapaxes", lambda x: cr.swapaxes(x, 0, 2), ("real", (2, 3, 4)))
 add("moveaxis", lambda x: cr.moveaxis(x, 0, -1), ("real", (2, 3, 4)))
 add("squeeze", cr.squeeze, ("real", (2, 1, 3, 1)))
 add("squeeze", lambda x: cr.squeeze(x, 1), ("real", (2, 1, 3)), label="axis")
+add("squeeze", cr.squeeze, ("real", ()), label="0-d")
+add("squeeze", lambda x: cr.squeeze(x, 0), ("real", ()), label="0-d axis=0")
+add("squeeze", cr.squeeze, ("real", (1, 1)), label="to 0-d")
 add("expand_dims", lambda x: cr.expand_dims(x, (0, 2)), ("real", (2, 3)))
+add("expand_dims", lambda x: cr.expand_dims(x, 0), ("real", ()), label="0-d")
+add("expand_dims", lambda x: cr.expand_dims(x, (0, -1)), ("real", ()), label="0-d two axes")
 add("broadcast_to", lambda x: cr.broadcast_to(x, (2, 2, 3)), ("real", (2, 1)))
 add("broadcast_to", lambda x: cr.broadcast_to(x, (2, 3)), ("real", (3,)), label="(3,)->(2,3)")
 add("broadcast_to", lambda x: cr.broadcast_to(x, (3,)), ("real", ()), label="0-d")
@@ -224,31 +291,47 @@ add("stack", lambda a, b: cr.stack([a, b]), ("real", ()), ("real", ()), label="0
 add("hstack", lambda a, b: cr.hstack([a, b]), ("real", (3,)), ("real", (2,)))
 add("hstack", lambda a, b: cr.hstack([a, b]), ("real", (2, 2)), ("real", (2, 1)), label="2-d")
 add("vstack", lambda a, b: cr.vstack([a, b]), ("real", (3,)), ("real", (2, 3)))
+add("hstack", lambda a, b: cr.hstack([a, b]), ("real", ()), ("real", ()), label="0-d")
+add("hstack", lambda a, b: cr.hstack([a, b]), ("real", ()), ("real", (2,)), label="0-d, (2,)")
+add("vstack", lambda a, b: cr.vstack([a, b]), ("real", ()), ("real", ()), label="0-d")
+add("vstack", lambda a, b: cr.vstack([a, b]), ("real", ()), ("real", (2, 1)),
+    label="0-d, (2, 1)")
 add("split", lambda x: cr.split(x, 3, 1)[1] * 2 + cr.split(x, 3, 1)[2],
     ("real", (2, 6)), label="sections")
 add("split", lambda x: cr.concatenate(cr.split(x, [1, 3])[::-1]), ("real", (5,)),
     label="indices")
 add("flip", lambda x: cr.flip(x, 1), ("real", (2, 3)))
 add("flip", cr.flip, ("real", (2, 3)), label="all axes")
+add("flip", cr.flip, ("real", ()), label="0-d")
 add("roll", lambda x: cr.roll(x, 1, 1), ("real", (2, 3)))
 add("roll", lambda x: cr.roll(x, -2), ("real", (2, 3)), label="flattened")
 add("roll", lambda x: cr.roll(x, (1, 2), (0, 1)), ("real", (2, 3)), label="tuples")
+add("roll", lambda x: cr.roll(x, 1), ("real", ()), label="0-d")
 add("repeat", lambda x: cr.repeat(x, 2, 1), ("real", (2, 3)))
 add("repeat", lambda x: cr.repeat(x, [1, 0, 3], 0), ("real", (3, 2)), label="array repeats")
 add("repeat", lambda x: cr.repeat(x, 2), ("real", (2, 2)), label="flattened")
+add("repeat", lambda x: cr.repeat(x, 3), ("real", ()), label="0-d")
+add("repeat", lambda x: cr.repeat(x, 2, 0), ("real", ()), label="0-d axis=0")
 add("tile", lambda x: cr.tile(x, (2, 1, 2)), ("real", (2, 3)))
 add("tile", lambda x: cr.tile(x, 3), ("real", ()), label="0-d")
 add("pad", lambda x: cr.pad(x, ((1, 0), (2, 1)), constant_values=0.5), ("real", (2, 3)))
 add("pad", lambda x: cr.pad(x, 1), ("real", (3,)), label="scalar width")
+add("pad", lambda x: cr.pad(x, 0), ("real", ()), label="0-d")
+add("pad", lambda x: cr.pad(x, 2, constant_values=0.5), ("real", ()), label="0-d width 2")
 add("take", lambda x: cr.take(x, [0, 2, 2], axis=1), ("real", (2, 3)))
 add("take", lambda x: cr.take(x, [5, 0, 5]), ("real", (2, 3)), label="flattened")
+add("take", lambda x: cr.take(x, [0, 0]), ("real", ()), label="0-d")
+add("take", lambda x: cr.take(x, 0), ("real", ()), label="0-d scalar index")
 add("getitem", lambda x: x[1:, ::2], ("real", (3, 4)), label="slices")
 add("getitem", lambda x: x[..., None, 1], ("real", (2, 3)), label="ellipsis None int")
 add("getitem", lambda x: x[[0, 2, 0, 0]], ("real", (3, 2)), label="repeated ints")
 add("getitem", lambda x: x[np.array([[0, 1], [1, 1]]), 1:], ("real", (3, 2)),
     label="int array + slice")
-add("getitem", lambda x: x[x > 0], ("nonzero", (2, 3)), label="mask")
+add("getitem", lambda x: x[x > 0], ("both_signs", (2, 3)), label="mask")
 add("getitem", lambda x: x[1], ("real", (2, 3)), label="int")
+add("getitem", lambda x: x[()], ("real", ()), label="0-d x[()]")
+add("getitem", lambda x: x[None], ("real", ()), label="0-d x[None]")
+add("getitem", lambda x: x[..., None, None] * x[...], ("real", ()), label="0-d ellipsis")
 add("setitem", lambda x, v: _assign(x, (slice(None), [2, 0, 2]), v), ("real", (2, 3)),
     ("real", (3,)), label="x[:, [2, 0, 2]] = v (repeated)")
 add("setitem", lambda x, v: _assign(x, 1, v), ("real", (3, 2)), ("real", ()), label="x[1] = v")
@@ -256,6 +339,8 @@ add("astype", lambda x: cr.astype(cr.astype(x, np.float32), np.float64), ("real"
     label="float64->float32->float64", eps=1e-2, atol=1e-4)
 add("astype", lambda x: x.astype(np.float32) * 2.0, ("real", (2,)),
     label="float32 output", eps=1e-2, atol=1e-4)
+add("astype", lambda x: cr.astype(cr.astype(x, np.float32), np.float64), ("real", ()),
+    label="0-d", eps=1e-2, atol=1e-4)
 
 # The identity that transforms record for their inputs.
 add("alias", chainrule_ops.alias, ("real", (2, 3)))

@@ -728,7 +728,7 @@ def test_check_grads_catches_a_wrong_second_derivative(rng):
     f.defvjp(fwd, bwd)
     x = f64(rng.normal(size=3))
     assert check_grads(f, (x,), order=1, modes=("rev",)) is True
-    with pytest.raises(GradcheckError, match="order 1"):
+    with pytest.raises(GradcheckError, match=r"order 2\)"):
         check_grads(f, (x,), order=2, modes=("rev",))
 
 

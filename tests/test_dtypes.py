@@ -304,3 +304,31 @@ def test_a_0d_float64_array_promotes_like_any_float64_array(left_0d):
     assert out.dtype == np.float64
     assert (vector * 2.0).dtype == np.float32          # Python scalars stay weak
     assert (vector * np.float64(2.0)).dtype == np.float32  # NumPy scalars too
+
+
+@pytest.mark.parametrize("zero", [0.0, np.float32(0.0), np.float64(0.0)])
+def test_signed_zero_scalars_keep_their_sign(zero):
+    """0.0 and -0.0 are equal but not the same constant: after x * 0.0 (which caches the
+    weak scalar 0.0), x * -0.0 is -0. and 1 / (x * -0.0) is -inf, as in NumPy."""
+    x = cr.tensor([1.0, -2.0])
+    expected_x = np.array([1.0, -2.0], np.float32)
+    minus_zero = cr.tensor([-0.0])
+    with np.errstate(divide="ignore"):
+        for first, second in ((zero, -zero), (-zero, zero)):
+            for value in (first, second):  # the second meets the first one's cache entry
+                for got, expected in ((x * value, expected_x * value),
+                                      (value * x, value * expected_x),
+                                      (minus_zero + value, np.float32(-0.0) + value)):
+                    np.testing.assert_array_equal((1.0 / got).numpy(), 1.0 / expected)
+        x * 0.0
+        assert (1 / (x * -0.0)).tolist() == [-np.inf, np.inf]
+
+
+def test_nan_scalars_are_nan_and_not_kept():
+    from chainrule import dtypes
+    x = cr.tensor([1.0])
+    before = len(dtypes._scalar_cache)
+    for _ in range(5):
+        assert np.isnan((x + float("nan")).item())
+        assert np.isnan(dtypes.weak_scalar(float("nan"), x.dtype))
+    assert len(dtypes._scalar_cache) == before  # each NaN object would be a new key

@@ -14,7 +14,7 @@ from chainrule.testing import check_grads
 
 # Cases whose output shape depends on the values (a boolean mask), or whose Python
 # control flow reads the values: vmap cannot batch them (see the test at the end).
-NOT_BATCHABLE = {"getitem[mask]", "chapter control flow[vector]"}
+NOT_BATCHABLE = {"getitem[mask]", "getitem[0-d mask]", "chapter control flow[vector]"}
 BATCHABLE = [c for c in CASES if c.id not in NOT_BATCHABLE]
 
 

@@ -38,6 +38,56 @@ def test_second_order(case):
     assert gradgradcheck(case.fn, make_inputs(case), **case.tolerances)
 
 
+def _float_outputs(value) -> list:
+    outputs = value if isinstance(value, (tuple, list)) else [value]
+    return [o for o in outputs if isinstance(o, cr.Tensor) and o.dtype.kind == "f"]
+
+
+def numeric_gradients(fn, inputs, eps=1e-6) -> list:
+    """Central differences of ⟨v, fn(inputs)⟩ for fixed random v, one array per input
+    that requires grad: zero everywhere only if the Jacobian is."""
+    rng = np.random.default_rng(0)
+    weights = [rng.uniform(0.5, 1.5, o.shape) for o in _float_outputs(fn(*inputs))]
+
+    def value() -> float:
+        return sum(float(np.sum(o.numpy().astype(np.float64) * w))
+                   for o, w in zip(_float_outputs(fn(*inputs)), weights))
+    gradients = []
+    for x in inputs:
+        if not x.requires_grad:
+            continue
+        flat = x._data.reshape(-1)  # a view: writes go to x itself
+        g = np.zeros(x.size)
+        for j in range(x.size):
+            original = flat[j]
+            flat[j] = original + eps
+            plus = value()
+            flat[j] = original - eps
+            minus = value()
+            flat[j] = original
+            g[j] = (plus - minus) / (2 * eps)
+        gradients.append(g)
+    return gradients
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_every_input_has_a_gradient_to_check(case):
+    """A gradient check of an input whose gradient is zero everywhere (an input that never
+    wins a maximum, a relu input drawn all negative) passes for any rule that returns
+    zeros: each input must have a nonzero finite-difference gradient, unless the case
+    declares it zero (``zero_gradient``), and then it must be zero."""
+    inputs = make_inputs(case)
+    differentiated = [i for i, x in enumerate(inputs) if x.requires_grad]
+    for i, g in zip(differentiated, numeric_gradients(case.fn, inputs)):
+        largest = float(np.max(np.abs(g), initial=0.0))
+        if i in case.zero_gradient:
+            assert largest < 1e-6, f"input {i} is declared to have a zero gradient: {g}"
+        else:
+            assert largest > 1e-4, (
+                f"input {i} has a zero gradient at every element for these inputs, so the "
+                f"check cannot fail: draw inputs that reach every branch ({g})")
+
+
 def test_every_required_function_has_a_case():
     checked = {case.name for case in CASES}
     missing = [name for name in REQUIRED if name not in checked]

@@ -97,6 +97,18 @@ def test_grad_non_scalar_output_is_a_type_error_naming_shape_and_alternatives():
         cr.value_and_grad(lambda x: x * 2.0)(f64(np.ones((2, 2))))
 
 
+@pytest.mark.parametrize("wrap_output, structure", [
+    (lambda y: [y], r"\[\*\]"), (lambda y: {"a": y}, r"\{'a': \*\}"),
+    (lambda y: (y,), r"\(\*\)"), (lambda y: (y, y), r"2 outputs.*\(\*, \*\)")])
+def test_grad_of_a_container_of_one_scalar_is_a_type_error_naming_the_structure(
+        wrap_output, structure):
+    # as in JAX: grad differentiates a value, not a list or dict that holds one
+    for transform in (cr.grad, cr.value_and_grad):
+        with pytest.raises(TypeError, match=structure) as info:
+            transform(lambda x: wrap_output(cr.sum(x * x)))(f64([1.0, 2.0]))
+        assert "jacrev" in str(info.value) and "has_aux" in str(info.value)
+
+
 def test_grad_of_constant_function_is_zero():
     g = cr.grad(lambda x: 3.0)(f64([1.0, 2.0]))          # a Python scalar result
     close(g, [0.0, 0.0])
@@ -144,6 +156,53 @@ def test_value_and_grad_has_aux(rng):
 def test_has_aux_requires_a_pair():
     with pytest.raises(TypeError, match="pair"):
         cr.grad(lambda x: cr.sum(x), has_aux=True)(f64([1.0, 2.0]))
+
+
+def test_aux_comes_back_detached_from_the_recording(rng):
+    xv = rng.normal(size=3)
+    x = f64(xv)
+
+    def f(x):
+        y = x * x
+        return cr.sum(y), {"squares": y, "label": "ok"}
+
+    results = {
+        "grad": cr.grad(f, has_aux=True)(x)[1],
+        "value_and_grad": cr.value_and_grad(f, has_aux=True)(x)[0][1],
+        "vjp": cr.vjp(f, x, has_aux=True)[2],
+        "jacrev": cr.jacrev(f, has_aux=True)(x)[1],
+        "jacfwd": cr.jacfwd(f, has_aux=True)(x)[1],
+    }
+    for name, aux in results.items():
+        squares = aux["squares"]
+        assert squares.grad_fn is None and not squares.requires_grad, name
+        assert squares._aux is None, f"{name}: aux carries a transform's tangents"
+        assert aux["label"] == "ok"
+        close(squares, xv ** 2)
+    # an enclosing transform still differentiates through aux
+    outer = cr.grad(lambda v: cr.sum(cr.grad(f, has_aux=True)(v)[1]["squares"] * v))(x)
+    close(outer, 3 * xv ** 2)
+
+
+def test_jacfwd_aux_carries_no_dead_tangent(rng):
+    xv = rng.normal(size=3)
+    _, aux = cr.jacfwd(lambda x: (cr.sin(x), x * 2.0), has_aux=True)(f64(xv))
+    assert aux._aux is None
+    later = cr.exp(aux) * 3.0           # nothing rides along on what is computed from it
+    assert later._aux is None
+    close(later, 3 * np.exp(2 * xv))
+
+
+def test_jvp_has_aux(rng):
+    xv, tv = rng.normal(size=3), rng.normal(size=3)
+    out, t, aux = cr.jvp(lambda x: (cr.sin(x), {"c": cr.cos(x), "n": 3}), (f64(xv),),
+                         (f64(tv),), has_aux=True)
+    close(out, np.sin(xv))
+    close(t, np.cos(xv) * tv)
+    assert aux["n"] == 3 and aux["c"]._aux is None
+    close(aux["c"], np.cos(xv))
+    with pytest.raises(TypeError, match="pair"):
+        cr.jvp(cr.sin, (f64(xv),), (f64(tv),), has_aux=True)
 
 
 # ---------------------------------------------------------------- pytrees
@@ -239,6 +298,30 @@ def test_vjp_cotangent_shape_mismatch():
         vjp_fn(f64([1.0, 2.0, 3.0]))
 
 
+def test_vjp_fn_is_differentiable_with_respect_to_its_cotangent(rng):
+    xv, vv = rng.normal(size=3), rng.normal(size=3)
+    _, pull = cr.vjp(cr.sin, f64(xv))          # made outside any transform
+    # v ↦ vᵀJ = v·cos(x): its derivatives in v are cos(x)
+    g = cr.grad(lambda v: cr.sum(pull(v)[0] * v))(f64(vv))
+    close(g, 2 * np.cos(xv) * vv)
+    assert g.grad_fn is None and not g.requires_grad   # a top-level result is plain
+    for jac in (cr.jacrev, cr.jacfwd):
+        close(jac(lambda v: pull(v)[0])(f64(vv)), np.diag(np.cos(xv)))
+    _, t = cr.jvp(lambda v: pull(v)[0], (f64(vv),), (f64(np.ones(3)),))
+    close(t, np.cos(xv))
+    # and the PyTorch way: a cotangent that requires grad gives a result that does
+    v = f64(vv, requires_grad=True)
+    (ct,) = pull(v)
+    assert ct.requires_grad
+    cr.sum(ct * ct).backward()
+    close(v.grad, 2 * np.cos(xv) ** 2 * vv)
+    # in the primal and the cotangent at once
+    gx, gv = cr.grad(lambda x, v: cr.sum(cr.vjp(cr.sin, x)[1](v)[0]), argnums=(0, 1))(
+        f64(xv), f64(vv))
+    close(gx, -np.sin(xv) * vv)
+    close(gv, np.cos(xv))
+
+
 def test_jvp(rng):
     xv, tv = rng.normal(size=4), rng.normal(size=4)
     out, t_out = cr.jvp(lambda x: cr.exp(x) * x, (f64(xv),), (f64(tv),))
@@ -304,6 +387,45 @@ def test_linearize_several_arguments(rng):
     close(out, np.sin(xv) * yv)
     tx, ty = rng.normal(size=3), rng.normal(size=3)
     close(jvp_fn(f64(tx), f64(ty)), np.cos(xv) * yv * tx + np.sin(xv) * ty)
+
+
+def test_linearize_jvp_fn_is_differentiable(rng):
+    xv, tv = rng.normal(size=3), rng.normal(size=3)
+    x, t = f64(xv), f64(tv)
+    # in the primal: linearize under grad and under jvp
+    close(cr.grad(lambda v: cr.sum(cr.linearize(cr.sin, v)[1](t)))(x), -np.sin(xv) * tv)
+    _, t_out = cr.jvp(lambda v: cr.linearize(cr.sin, v)[1](t), (x,), (f64(np.ones(3)),))
+    close(t_out, -np.sin(xv) * tv)
+    # in the tangent: jvp_fn made outside any transform
+    _, jvp_fn = cr.linearize(cr.sin, x)
+    g = cr.grad(lambda s: cr.sum(jvp_fn(s) * s))(t)
+    close(g, 2 * np.cos(xv) * tv)
+    assert g.grad_fn is None and not g.requires_grad
+    for jac in (cr.jacrev, cr.jacfwd):
+        close(jac(jvp_fn)(t), np.diag(np.cos(xv)))
+    close(cr.jvp(jvp_fn, (t,), (f64(np.ones(3)),))[1], np.cos(xv))
+    # the PyTorch way: primals that require grad
+    xr = f64(xv, requires_grad=True)
+    _, jvp_fn = cr.linearize(cr.sin, xr)
+    cr.sum(jvp_fn(t)).backward()
+    close(xr.grad, -np.sin(xv) * tv)
+
+
+def test_linearize_inside_vmap(rng):
+    X, T, tv = rng.normal(size=(4, 3)), rng.normal(size=(4, 3)), rng.normal(size=3)
+
+    def per_example(x, t):
+        out, jvp_fn = cr.linearize(lambda v: cr.sin(v) * v, x)
+        return out, jvp_fn(t)
+
+    out, tangent = cr.vmap(per_example)(f64(X), f64(T))
+    close(out, np.sin(X) * X)
+    close(tangent, (np.cos(X) * X + np.sin(X)) * T)
+    # an unbatched primal in a function closing over a batched value, and an unbatched
+    # tangent
+    tangent = cr.vmap(lambda x: cr.linearize(lambda v: cr.sin(v) * x, f64(np.ones(3)))[1](
+        f64(tv)))(f64(X))
+    close(tangent, np.cos(1.0) * X * tv)
 
 
 # ---------------------------------------------------------------- Jacobians
@@ -424,6 +546,24 @@ def test_hvp_with_several_arguments(rng):
     close(Hy, 2 * xv * vx)
 
 
+def test_hvp_with_pytree_primals(rng):
+    av, bv, ta, tb = (rng.normal(size=2) for _ in range(4))
+
+    def f(p):
+        return cr.sum(p["a"] ** 3 * p["b"])
+
+    # H = [[diag(6ab), diag(3a²)], [diag(3a²), 0]]
+    out = cr.hvp(f, {"a": f64(av), "b": f64(bv)}, {"a": f64(ta), "b": np.asarray(tb)})
+    assert isinstance(out, dict)
+    close(out["a"], 6 * av * bv * ta + 3 * av ** 2 * tb)
+    close(out["b"], 3 * av ** 2 * ta)
+    # several arguments, one of them a pytree
+    ha, hs = cr.hvp(lambda p, s: f(p) * s, ({"a": f64(av), "b": f64(bv)}, f64(2.0)),
+                    ({"a": f64(ta), "b": f64(tb)}, f64(0.0)))
+    close(ha["a"], 2 * (6 * av * bv * ta + 3 * av ** 2 * tb))
+    close(hs, np.sum(3 * av ** 2 * bv * ta + av ** 3 * tb))
+
+
 def test_hessian_argnums(rng):
     xv, yv = rng.normal(size=3), rng.normal(size=3)
     H = cr.hessian(lambda x, y: cr.sum(x ** 3 * y), argnums=1)(f64(xv), f64(yv))
@@ -477,13 +617,83 @@ def test_jacrev_256_is_one_sweep_and_one_call(big_layer, sweep_counter):
     close(J, expected, rtol=1e-10, atol=1e-12)
 
 
-def test_jacfwd_256_is_one_call_and_no_reverse_sweep(big_layer, sweep_counter):
+@pytest.fixture
+def jvp_counter(monkeypatch):
+    """The tangents tanh's JVP rule is applied to, one entry per application."""
+    seen = []
+    prim = cr.tanh.prim
+    original = prim.jvp
+
+    def counting_jvp(tangents, ans, *args):
+        seen.append(tangents[0])
+        return original(tangents, ans, *args)
+
+    monkeypatch.setattr(prim, "jvp", counting_jvp)
+    return seen
+
+
+def test_jacfwd_256_is_one_call_and_one_batched_tangent_sweep(big_layer, sweep_counter,
+                                                               jvp_counter):
     f, calls, xv, expected = big_layer
     J = cr.jacfwd(f)(f64(xv))
     assert len(calls) == 1, f"jacfwd called f {len(calls)} times"
     assert len(sweep_counter) == 0, f"jacfwd ran {len(sweep_counter)} reverse sweeps"
+    # f applies tanh once: one application of its JVP rule, to all 256 basis tangents
+    assert len(jvp_counter) == 1, f"tanh's JVP rule ran {len(jvp_counter)} times"
+    (tangent,) = jvp_counter
+    assert isinstance(tangent, BatchedTensor) and tangent.shape == (N_BIG,)
+    assert np.shape(tangent._aux.value) == (N_BIG, N_BIG)
     assert J.shape == (N_BIG, N_BIG)
     close(J, expected, rtol=1e-10, atol=1e-12)
+
+
+def test_jvp_counter_counts_each_application(jvp_counter):
+    # A loop of 3 jvps is 3 applications (the counter can see a loop).
+    for _ in range(3):
+        cr.jvp(cr.tanh, (f64([0.5, 1.0]),), (f64([1.0, 0.0]),))
+    assert len(jvp_counter) == 3 and not isinstance(jvp_counter[0], BatchedTensor)
+
+
+def pytree_layer(calls):
+    def f(p):
+        calls.append(1)
+        return {"u": cr.tanh(p["a"] * 2.0 + cr.sum(p["b"])),
+                "v": (cr.tanh(p["b"]), cr.sum(p["a"] ** 2))}
+    return f
+
+
+def pytree_layer_jacobian(av, bv):
+    """The blocks of the Jacobian of pytree_layer, out leaf by in leaf."""
+    du = 1 - np.tanh(2 * av + bv.sum()) ** 2
+    return {"u": {"a": np.diag(2 * du), "b": np.outer(du, np.ones(3))},
+            "v": ({"a": np.zeros((3, 2)), "b": np.diag(1 - np.tanh(bv) ** 2)},
+                  {"a": 2 * av, "b": np.zeros(3)})}
+
+
+def test_pytree_jacobians_are_one_sweep(rng, sweep_counter, jvp_counter):
+    av, bv = rng.normal(size=2), rng.normal(size=3)
+    expected = pytree_layer_jacobian(av, bv)
+    calls = []
+    J = cr.jacrev(pytree_layer(calls))({"a": f64(av), "b": f64(bv)})
+    assert len(calls) == 1 and len(sweep_counter) == 1, \
+        f"jacrev called f {len(calls)} times and ran {len(sweep_counter)} sweeps"
+    # one basis over all three output leaves (2 + 3 + 1 = 6 rows) in the one sweep
+    assert all(isinstance(c, BatchedTensor) and np.shape(c._aux.value)[0] == 6
+               for c in sweep_counter[0])
+    for jac in (J, None):
+        if jac is None:
+            calls.clear()
+            jac = cr.jacfwd(pytree_layer(calls))({"a": f64(av), "b": f64(bv)})
+            assert len(calls) == 1, f"jacfwd called f {len(calls)} times"
+            # two tanh in f: two applications of its rule, each to all 2 + 3 = 5
+            # basis tangents of the inputs together
+            assert len(jvp_counter) == 2, f"tanh's JVP rule ran {len(jvp_counter)} times"
+            assert all(np.shape(t._aux.value)[0] == 5 for t in jvp_counter)
+        close(jac["u"]["a"], expected["u"]["a"])
+        close(jac["u"]["b"], expected["u"]["b"])
+        for k in (0, 1):
+            close(jac["v"][k]["a"], expected["v"][k]["a"])
+            close(jac["v"][k]["b"], expected["v"][k]["b"])
 
 
 def test_sweep_counter_counts_grad_sweeps(big_layer, sweep_counter):
@@ -657,6 +867,33 @@ def test_vmap_of_jvp_and_vjp(rng):
     _, vjp_fn = cr.vjp(cr.sin, f64(xv))
     rows = cr.vmap(vjp_fn)(f64(np.eye(3)))
     close(rows[0], np.diag(np.cos(xv)))
+
+
+def test_vmap_of_grad_closing_over_a_batched_value_runs_f_once(rng):
+    X, wv = rng.normal(size=(4, 3)), rng.normal(size=3)
+    calls = []
+
+    def per_example(x):
+        def loss(w):
+            calls.append(1)
+            return cr.sum(cr.sin(w * x))
+        return cr.grad(loss)(f64(wv))
+
+    G = cr.vmap(per_example)(f64(X))
+    assert len(calls) == 1, f"f ran {len(calls)} times"
+    close(G, np.cos(wv * X) * X)
+
+
+def test_vmap_maps_keyword_arguments_over_axis_0_as_jax_does(rng):
+    X, s = rng.normal(size=(4, 3)), rng.normal(size=4)
+
+    def f(x, scale=1.0):
+        return x * scale
+
+    close(cr.vmap(f)(f64(X), scale=f64(s)), X * s[:, None])
+    close(cr.vmap(f, in_axes=(1,))(f64(X.T), scale=f64(s)), X * s[:, None])
+    with pytest.raises(ValueError, match="keyword argument.*axis 0.*in_axes None"):
+        cr.vmap(f)(f64(X), scale=2.0)
 
 
 def test_vmap_accepts_numpy_and_returns_python_constants(rng):

@@ -17,6 +17,7 @@ import string
 import numpy as np
 
 from ..primitive import EachInput, primitive
+from ..tensor import Tensor
 from .shape import (broadcast_to, expand_dims, normalize_axes, ravel, reshape, shape_of,
                     squeeze, swapaxes, transpose, unreduce)
 
@@ -292,7 +293,7 @@ def norm(x: ArrayLike, ord: float | str | None = None, axis: Axis = None, keepdi
     """
     shape = shape_of(x)
     nd = len(shape)
-    axes = normalize_axes(axis, nd, "norm")
+    axes = normalize_axes(axis, nd, "norm", shape) if nd else None  # 0-d: like reductions
     if axes is None and ord is not None:
         if nd == 1:
             axes = (0,)
@@ -312,13 +313,13 @@ def _vector_norm(x, ord, axes, keepdims, shape):
         return norm_p(x, 2, axes, bool(keepdims), shape)
     from .reduction import max, min, sum
     if ord == math.inf:
-        return max(absolute(x), axes, keepdims)
+        return max(absolute(x), axes, keepdims=keepdims)
     if ord == -math.inf:
-        return min(absolute(x), axes, keepdims)
+        return min(absolute(x), axes, keepdims=keepdims)
     if ord == 0:
-        return sum(not_equal(x, 0), axes, keepdims)
+        return sum(not_equal(x, 0), axes, keepdims=keepdims)
     if ord == 1:
-        return sum(absolute(x), axes, keepdims)
+        return sum(absolute(x), axes, keepdims=keepdims)
     if isinstance(ord, str) or ord < 1:
         raise ValueError(f"norm: ord={ord!r} is not supported for vectors; use a p >= 1, "
                          "inf, -inf or 0")
@@ -339,8 +340,8 @@ def _matrix_norm(x, ord, axes, keepdims):
         raise NotImplementedError(
             f"norm: the matrix norm ord={ord!r} needs singular values and is not available "
             "yet; supported matrix norms are None/'fro', 1, -1, inf, -inf")
-    sums = sum(absolute(x), over, True)
-    out = pick(sums, then, True)
+    sums = sum(absolute(x), over, keepdims=True)
+    out = pick(sums, then, keepdims=True)
     return out if keepdims else squeeze(out, (row, col))
 
 
@@ -373,9 +374,50 @@ def _det(x):
     return np.linalg.det(x)
 
 
+def _value(x):
+    return x._data if isinstance(x, Tensor) else np.asarray(x)
+
+
+def _cofactors(x):
+    """The matrix of cofactors of each matrix in a stack, (-1)^(i+j) det(x without row i
+    and column j): adj(x)ᵀ, the derivative of det, at singular matrices too. Written with
+    det itself, so it is differentiable to any order; n² determinants of size n - 1."""
+    n = shape_of(x)[-1]
+    if n == 1:
+        return np.ones(shape_of(x), _value(x).dtype)
+    keep = np.array([[k for k in range(n) if k != i] for i in range(n)])   # (n, n - 1)
+    minors = getitem(x, (Ellipsis, keep[:, None, :, None], keep[None, :, None, :]))
+    signs = np.where(np.add.outer(np.arange(n), np.arange(n)) % 2, -1.0, 1.0)
+    return det_p(minors) * signs.astype(_value(x).dtype)
+
+
+def _det_derivative(x, ans):
+    """d det / dX = adj(X)ᵀ: det · X⁻ᵀ where X is well conditioned (one inverse), the
+    cofactors where it is singular or nearly so (there det · X⁻ᵀ is 0 · ∞, or inaccurate:
+    its error grows with the condition number)."""
+    value = _value(x)
+    if value.size:
+        try:
+            inverse = inv(x)
+        except np.linalg.LinAlgError:
+            inverse = None
+        if inverse is not None:
+            with np.errstate(all="ignore"):
+                inverse_value = _value(inverse)
+                rcond = 1.0 / (np.linalg.norm(value, 1, axis=(-2, -1))
+                               * np.linalg.norm(inverse_value, 1, axis=(-2, -1)))
+            if np.all(rcond > np.sqrt(np.finfo(value.dtype).eps)):
+                return expand_dims(ans, (-1, -2)) * _mT(inverse)
+    return _cofactors(x)
+
+
 def _det_rule(g, ans, x):
-    # d det / dX = det · X⁻ᵀ, so a singular matrix raises (its adjugate is not computed).
-    return expand_dims(g * ans, (-1, -2)) * _mT(inv(x))
+    return expand_dims(g, (-1, -2)) * _det_derivative(x, ans)
+
+
+def _det_jvp(tangents, ans, x):
+    from .reduction import sum
+    return sum(_det_derivative(x, ans) * tangents[0], (-2, -1))
 
 
 def _trace_of_inverse_times(x, t):
@@ -385,12 +427,13 @@ def _trace_of_inverse_times(x, t):
 
 
 det_p = primitive("det", _det, (_det_rule,), save="both",
-                  backward_name="LinalgDetBackward", jvp=lambda ts, ans, x: ans * _trace_of_inverse_times(x, ts[0]),
-                  batch="elementwise")
+                  backward_name="LinalgDetBackward", jvp=_det_jvp, batch="elementwise")
 
 
 def det(x: ArrayLike) -> Array:
-    """Determinant. Its gradient needs the inverse, so it raises for singular matrices."""
+    """Determinant. Its derivative is the matrix of cofactors, adj(x)ᵀ, everywhere:
+    det(x) · x⁻ᵀ for a well-conditioned x; from the n² minors at a singular or nearly
+    singular x (exact, but O(n⁵) work there)."""
     _check_square(x, "det")
     return det_p(x)
 
@@ -458,4 +501,5 @@ def solve(a: ArrayLike, b: ArrayLike) -> Array:
 
 
 from .arithmetic import absolute, power, sign, where  # noqa: E402
+from .indexing import getitem  # noqa: E402
 from .compare import not_equal  # noqa: E402

@@ -9,16 +9,29 @@ from collections.abc import Sequence  # noqa: F401 - annotations
 
 from ..typing import Array, ArrayLike, Axis, DTypeLike, ShapeLike  # noqa: F401
 
+import math
+import warnings
+
 import numpy as np
 
 from ..primitive import primitive
 from ..tensor import Tensor
-from .shape import (concatenate, flip, getitem, moveaxis, normalize_axes, normalize_axis,
-                    ravel, reshape, shape_of, sum_p, unreduce)
+from .shape import (astype, concatenate, flip, getitem, moveaxis, normalize_axes,
+                    normalize_axis, ravel, reshape, shape_of, sum_p, unreduce)
 
 
 def _value(x):
     return x._data if isinstance(x, Tensor) else np.asarray(x)
+
+
+def _reduction_axes(x, axis, op: str) -> tuple:
+    """(x's shape, the axes to reduce as a sorted tuple, or None for all of them).
+
+    A 0-d tensor has one implicit axis of length one: axis 0 or -1 reduces it (as in
+    PyTorch, and NumPy's sum, prod, max and min); other axes raise AxisError."""
+    shape = shape_of(x)
+    axes = normalize_axes(axis, len(shape), op, shape)
+    return shape, (None if not shape else axes)
 
 
 def _reduced_size(shape, axes) -> int:
@@ -27,39 +40,81 @@ def _reduced_size(shape, axes) -> int:
     return int(np.prod([shape[a] for a in axes]))
 
 
-def sum(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:  # noqa: A001 - NumPy's name
-    """Sum over ``axis`` (all axes when None)."""
-    shape = shape_of(x)
-    return sum_p(x, normalize_axes(axis, len(shape), "sum"), bool(keepdims), shape)
+def _prepare(x, dtype, out, op: str):
+    """NumPy's ``dtype=`` (compute in that dtype) and ``out=`` (not for tensors)."""
+    if out is not None:
+        raise TypeError(f"{op}: out= is not supported (a tensor's result is a new tensor); "
+                        f"assign the result instead, y = {op}(x, ...)")
+    if dtype is None:
+        return x
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:
+        hint = "" if op.startswith("cum") else ", so pass keepdims by name: keepdims=True"
+        raise TypeError(f"{op}: dtype must be a dtype, got {dtype!r}; the parameters follow "
+                        f"NumPy's order, {op}(x, axis, dtype, ...){hint}") from None
+    return x if dtype == _value(x).dtype else astype(x, dtype)
 
 
-def mean(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
-    """Arithmetic mean over ``axis``."""
-    shape = shape_of(x)
-    axes = normalize_axes(axis, len(shape), "mean")
+def _divisor(n: int, ddof, op: str, shape, axes) -> float:
+    """1 / (n - ddof), the factor of a mean or a variance. Without degrees of freedom it is
+    nan, with NumPy's RuntimeWarning (never a bare ZeroDivisionError, or a negative
+    variance for ddof > n)."""
+    if n - ddof > 0:
+        return 1.0 / (n - ddof)
+    over = "all axes" if axes is None else f"axis {axes[0] if len(axes) == 1 else axes}"
+    if ddof:
+        why = (f"degrees of freedom <= 0: {n} values over {over} of shape {shape} with "
+               f"ddof={ddof}; use a ddof below {n}")
+    else:
+        why = f"the reduction over {over} of shape {shape} has no elements"
+    warnings.warn(f"{op}: {why}; the result is nan", RuntimeWarning, stacklevel=3)
+    return math.nan
+
+
+def sum(x: ArrayLike, axis: Axis = None, dtype: DTypeLike = None,  # noqa: A001 - NumPy's name
+        out: None = None, keepdims: bool = False) -> Array:
+    """Sum over ``axis`` (all axes when None), computed in ``dtype`` when given."""
+    x = _prepare(x, dtype, out, "sum")
+    shape, axes = _reduction_axes(x, axis, "sum")
+    return sum_p(x, axes, bool(keepdims), shape)
+
+
+def mean(x: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
+         keepdims: bool = False) -> Array:
+    """Arithmetic mean over ``axis``; nan (with a RuntimeWarning) over no elements."""
+    x = _prepare(x, dtype, out, "mean")
+    shape, axes = _reduction_axes(x, axis, "mean")
+    factor = _divisor(_reduced_size(shape, axes), 0, "mean", shape, axes)
+    return sum_p(x, axes, bool(keepdims), shape) * factor
+
+
+def _centered(x, shape, axes):
     n = _reduced_size(shape, axes)
-    total = sum_p(x, axes, bool(keepdims), shape)
-    return total * (1.0 / n) if n else total * np.nan
+    return x - sum_p(x, axes, True, shape) * (1.0 / n if n else math.nan)
 
 
-def var(x: ArrayLike, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Array:
-    """Variance over ``axis``, dividing by n - ddof."""
-    shape = shape_of(x)
-    axes = normalize_axes(axis, len(shape), "var")
-    n = _reduced_size(shape, axes)
-    centered = x - sum_p(x, axes, True, shape) * (1.0 / n)
-    return sum_p(centered * centered, axes, bool(keepdims), shape) * (1.0 / (n - ddof))
+def var(x: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
+        ddof: int = 0, keepdims: bool = False) -> Array:
+    """Variance over ``axis``, dividing by n - ddof; nan (with a RuntimeWarning, as in
+    NumPy) when n - ddof <= 0."""
+    x = _prepare(x, dtype, out, "var")
+    shape, axes = _reduction_axes(x, axis, "var")
+    factor = _divisor(_reduced_size(shape, axes), ddof, "var", shape, axes)
+    centered = _centered(x, shape, axes)
+    return sum_p(centered * centered, axes, bool(keepdims), shape) * factor
 
 
-def std(x: ArrayLike, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Array:
-    """Standard deviation over ``axis``. Where it is 0 (constant values) its gradient is
-    taken as 0, as for the norm at the zero vector."""
+def std(x: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
+        ddof: int = 0, keepdims: bool = False) -> Array:
+    """Standard deviation over ``axis``; nan (with a RuntimeWarning) when n - ddof <= 0.
+    Where it is 0 (constant values) its gradient is taken as 0, as for the norm at the
+    zero vector."""
     from .linalg import norm_p
-    shape = shape_of(x)
-    axes = normalize_axes(axis, len(shape), "std")
-    n = _reduced_size(shape, axes)
-    centered = x - sum_p(x, axes, True, shape) * (1.0 / n)
-    return norm_p(centered, 2, axes, bool(keepdims), shape) * (1.0 / np.sqrt(n - ddof))
+    x = _prepare(x, dtype, out, "std")
+    shape, axes = _reduction_axes(x, axis, "std")
+    factor = math.sqrt(_divisor(_reduced_size(shape, axes), ddof, "std", shape, axes))
+    return norm_p(_centered(x, shape, axes), 2, axes, bool(keepdims), shape) * factor
 
 
 # ---------------------------------------------------------------- prod
@@ -91,10 +146,12 @@ def _prod_rule(g, ans, x, axes, keepdims, shape):
 prod_p = primitive("prod", _prod_impl, (_prod_rule,), save="both", jvp="reduction", batch="reduction")
 
 
-def prod(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
+def prod(x: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
+         keepdims: bool = False) -> Array:
     """Product over ``axis``. Exact at zeros (the derivative is the product of the others)."""
-    shape = shape_of(x)
-    return prod_p(x, normalize_axes(axis, len(shape), "prod"), bool(keepdims), shape)
+    x = _prepare(x, dtype, out, "prod")
+    shape, axes = _reduction_axes(x, axis, "prod")
+    return prod_p(x, axes, bool(keepdims), shape)
 
 
 # ---------------------------------------------------------------- max / min
@@ -127,18 +184,20 @@ def _check_nonempty(shape, axes, op):
                          "no identity")
 
 
-def max(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:  # noqa: A001 - NumPy's name
+def max(x: ArrayLike, axis: Axis = None, out: None = None,  # noqa: A001 - NumPy's name
+        keepdims: bool = False) -> Array:
     """Maximum over ``axis``. Tied maxima share the gradient equally."""
-    shape = shape_of(x)
-    axes = normalize_axes(axis, len(shape), "max")
+    x = _prepare(x, None, out, "max")
+    shape, axes = _reduction_axes(x, axis, "max")
     _check_nonempty(shape, axes, "max")
     return max_p(x, axes, bool(keepdims), shape)
 
 
-def min(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:  # noqa: A001 - NumPy's name
+def min(x: ArrayLike, axis: Axis = None, out: None = None,  # noqa: A001 - NumPy's name
+        keepdims: bool = False) -> Array:
     """Minimum over ``axis``. Tied minima share the gradient equally."""
-    shape = shape_of(x)
-    axes = normalize_axes(axis, len(shape), "min")
+    x = _prepare(x, None, out, "min")
+    shape, axes = _reduction_axes(x, axis, "min")
     _check_nonempty(shape, axes, "min")
     return min_p(x, axes, bool(keepdims), shape)
 
@@ -169,14 +228,25 @@ argmax_p = primitive("argmax", _argmax_impl, None, batch=_batch_arg)
 argmin_p = primitive("argmin", _argmin_impl, None, batch=_batch_arg)
 
 
-def argmax(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
+def _arg_axis(x, axis, out, op):
+    _prepare(x, None, out, op)
+    if axis is None:
+        return None
+    shape = shape_of(x)
+    axis = normalize_axis(axis, len(shape), op, shape)
+    return axis if shape else None
+
+
+def argmax(x: ArrayLike, axis: int | None = None, out: None = None, *,
+           keepdims: bool = False) -> Array:
     """Index of the maximum (of the flattened x when axis is None). Not differentiable."""
-    return argmax_p(x, axis, keepdims)
+    return argmax_p(x, _arg_axis(x, axis, out, "argmax"), bool(keepdims))
 
 
-def argmin(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
+def argmin(x: ArrayLike, axis: int | None = None, out: None = None, *,
+           keepdims: bool = False) -> Array:
     """Index of the minimum (of the flattened x when axis is None). Not differentiable."""
-    return argmin_p(x, axis, keepdims)
+    return argmin_p(x, _arg_axis(x, axis, out, "argmin"), bool(keepdims))
 
 
 # ---------------------------------------------------------------- scans
@@ -195,11 +265,22 @@ cumsum_p = primitive("cumsum", _cumsum_impl, (
 ), save="none", jvp="linear", batch="axis")
 
 
-def cumsum(x: ArrayLike, axis: Axis = None) -> Array:
+def _scan_axis(x, axis, op):
+    """The axis of a scan, or None to scan the flattened x (also for a 0-d x, which
+    NumPy scans as one axis of length one)."""
+    if axis is None:
+        return None
+    shape = shape_of(x)
+    axis = normalize_axis(axis, len(shape), op, shape)
+    return axis if shape else None
+
+
+def cumsum(x: ArrayLike, axis: int | None = None, dtype: DTypeLike = None,
+           out: None = None) -> Array:
     """Cumulative sum along ``axis`` (of the flattened x when None)."""
-    if axis is None or len(shape_of(x)) == 0:  # NumPy gives a 0-d input one axis too
-        return cumsum_p(ravel(x), 0)
-    return cumsum_p(x, normalize_axis(axis, len(shape_of(x)), "cumsum"))
+    x = _prepare(x, dtype, out, "cumsum")
+    axis = _scan_axis(x, axis, "cumsum")
+    return cumsum_p(ravel(x), 0) if axis is None else cumsum_p(x, axis)
 
 
 def _cumprod_impl(x, axis):
@@ -248,11 +329,12 @@ def _cumprod_jvp(tangents, ans, x, axis):
 cumprod_p = primitive("cumprod", _cumprod_impl, (_cumprod_rule,), save="both", jvp=_cumprod_jvp, batch="axis")
 
 
-def cumprod(x: ArrayLike, axis: Axis = None) -> Array:
+def cumprod(x: ArrayLike, axis: int | None = None, dtype: DTypeLike = None,
+            out: None = None) -> Array:
     """Cumulative product along ``axis`` (of the flattened x when None). Exact at zeros."""
-    if axis is None or len(shape_of(x)) == 0:
-        return cumprod_p(ravel(x), 0)
-    return cumprod_p(x, normalize_axis(axis, len(shape_of(x)), "cumprod"))
+    x = _prepare(x, dtype, out, "cumprod")
+    axis = _scan_axis(x, axis, "cumprod")
+    return cumprod_p(ravel(x), 0) if axis is None else cumprod_p(x, axis)
 
 
 # ---------------------------------------------------------------- log-sum-exp family
@@ -275,19 +357,22 @@ def _logsumexp_rule(g, ans, x, axes, keepdims, shape):
 logsumexp_p = primitive("logsumexp", _logsumexp_impl, (_logsumexp_rule,), save="both", jvp="reduction", batch="reduction")
 
 
-def logsumexp(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
-    """log(sum(exp(x))) over ``axis``, computed without overflow."""
-    shape = shape_of(x)
-    return logsumexp_p(x, normalize_axes(axis, len(shape), "logsumexp"), bool(keepdims), shape)
+def logsumexp(x: ArrayLike, axis: Axis = None, *, keepdims: bool = False) -> Array:
+    """log(sum(exp(x))) over ``axis``, computed without overflow. (``keepdims`` is
+    keyword-only: SciPy's third positional parameter is ``b``.)"""
+    shape, axes = _reduction_axes(x, axis, "logsumexp")
+    return logsumexp_p(x, axes, bool(keepdims), shape)
 
 
 def log_softmax(x: ArrayLike, axis: Axis = -1) -> Array:
-    """x - logsumexp(x) along ``axis``: log-probabilities, stable for large inputs."""
+    """x - logsumexp(x) along ``axis`` (an int or a tuple): log-probabilities, stable for
+    large inputs. A 0-d x is one value on its own: log_softmax is 0."""
     return x - logsumexp(x, axis, keepdims=True)
 
 
 def softmax(x: ArrayLike, axis: Axis = -1) -> Array:
-    """exp(x) / sum(exp(x)) along ``axis``."""
+    """exp(x) / sum(exp(x)) along ``axis`` (an int or a tuple). A 0-d x is one value on its
+    own: softmax is 1, as in PyTorch and SciPy."""
     return exp(log_softmax(x, axis))
 
 

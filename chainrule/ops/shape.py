@@ -25,27 +25,33 @@ def shape_of(x) -> tuple:
     return np.shape(x)
 
 
-def normalize_axis(axis, ndim: int, op: str = "axis") -> int:
+def normalize_axis(axis, ndim: int, op: str = "axis", shape: tuple | None = None) -> int:
+    """``axis`` as a non-negative int. A 0-d tensor takes 0 or -1 (its one implicit axis
+    of length one, as in PyTorch and NumPy's reductions); any other axis out of range
+    raises NumPy's AxisError (a ValueError and an IndexError) naming the op and shape."""
     try:
         axis = operator.index(axis)
     except TypeError:
         raise TypeError(f"{op}: axis must be an int, got {type(axis).__name__}") from None
-    if not -ndim <= axis < builtins.max(ndim, 1):
+    bound = builtins.max(ndim, 1)
+    if not -bound <= axis < bound:
+        what = f"shape {tuple(shape)}" if shape is not None else f"dimension {ndim}"
         raise np.exceptions.AxisError(
-            f"{op}: axis {axis} is out of bounds for a tensor of dimension {ndim}")
-    return axis % ndim if ndim else 0
+            f"{op}: axis {axis} is out of bounds for a tensor of {what}; axes run from "
+            f"{-bound} to {bound - 1}")
+    return axis % bound
 
 
-def normalize_axes(axis, ndim: int, op: str = "axis") -> tuple | None:
+def normalize_axes(axis, ndim: int, op: str = "axis", shape: tuple | None = None) -> tuple | None:
     """Axis argument (None, int or tuple) as a sorted tuple of non-negative axes."""
     if axis is None:
         return None
     if isinstance(axis, (tuple, list)):
-        axes = tuple(normalize_axis(a, ndim, op) for a in axis)
+        axes = tuple(normalize_axis(a, ndim, op, shape) for a in axis)
         if len(set(axes)) != len(axes):
             raise ValueError(f"{op}: repeated axis in {tuple(axis)}")
         return tuple(sorted(axes))
-    return (normalize_axis(axis, ndim, op),)
+    return (normalize_axis(axis, ndim, op, shape),)
 
 
 # ---------------------------------------------------------------- reshape / transpose
@@ -151,7 +157,9 @@ def squeeze(x: ArrayLike, axis: Axis = None) -> Array:
     if axis is None:
         axes = tuple(i for i, s in enumerate(shape) if s == 1)
     else:
-        axes = normalize_axes(axis, len(shape), "squeeze")
+        axes = normalize_axes(axis, len(shape), "squeeze", shape)
+        if not shape:
+            axes = ()  # a 0-d tensor's one implicit axis has length one
         for a in axes:
             if shape[a] != 1:
                 raise ValueError(f"squeeze: cannot select axis {a}, its length is {shape[a]}, "
@@ -394,11 +402,14 @@ def roll(x: ArrayLike, shift: int | Sequence[int], axis: Axis = None) -> Array:
 
 def repeat(x: ArrayLike, repeats: int | ArrayLike, axis: Axis = None) -> Array:
     """Repeat each element ``repeats`` times along ``axis`` (flattened when None)."""
+    if axis is not None and not shape_of(x):  # NumPy repeats a 0-d x as one axis
+        normalize_axis(axis, 0, "repeat", ())
+        axis = None
     if axis is None:
         x = ravel(x)
         axis = 0
     shape = shape_of(x)
-    axis = normalize_axis(axis, len(shape), "repeat")
+    axis = normalize_axis(axis, len(shape), "repeat", shape)
     if isinstance(repeats, int | np.integer):
         r = int(repeats)
         expanded = broadcast_to(expand_dims(x, axis + 1),
@@ -422,6 +433,8 @@ def tile(x: ArrayLike, reps: int | Sequence[int]) -> Array:
 
 
 def _pad_impl(x, pad_width, value):
+    if not pad_width:  # a 0-d x has no axis to pad; NumPy returns a copy
+        return x.copy()
     return np.pad(x, pad_width, mode="constant", constant_values=value)
 
 
@@ -449,7 +462,12 @@ def pad(x: ArrayLike, pad_width: int | Sequence, mode: str = "constant", constan
     if mode != "constant":
         raise ValueError(f"pad: only mode='constant' is supported, got mode={mode!r}")
     n = ndim_of(x)
-    widths = np.broadcast_to(np.asarray(pad_width, dtype=np.int64), (n, 2))
+    try:
+        widths = np.broadcast_to(np.asarray(pad_width, dtype=np.int64), (n, 2))
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"pad: pad_width {pad_width!r} does not fit a tensor of shape {shape_of(x)}; give "
+            "an int, one (before, after) pair, or one pair per axis") from None
     if (widths < 0).any():
         raise ValueError(f"pad: pad widths must be non-negative, got {pad_width}")
     widths = tuple((int(a), int(b)) for a, b in widths)
