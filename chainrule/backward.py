@@ -232,6 +232,10 @@ def sweep(roots, cotangents, borrowed_roots, retain_graph, create_graph, targets
                     and g.size >= DONATE_SIZE and g.base is None and node not in borrowed
                     and (capture is None or node not in capture)):
                 donate_to = _last_parent(node.parents)
+            fold = -1
+            if (prim.negates is not None and not tensor_mode and type(g) is ndarray
+                    and g.size >= DONATE_SIZE):
+                fold = prim.negates
             i = -1
             for parent in node.parents:
                 i += 1
@@ -246,6 +250,9 @@ def sweep(roots, cotangents, borrowed_roots, retain_graph, create_graph, targets
                         and parent not in capture):
                     if info is not None and node not in capture:
                         info["other_leaves"] = True  # history from before the targets
+                    continue
+                if i == fold and _subtract_into(leaf_grads if leaf else grads, parent, g,
+                                                borrowed):
                     continue
                 try:
                     if i == donate_to and prim.donating[i] is not None:
@@ -312,6 +319,17 @@ def _add(key, g, is_borrowed, grads, leaf_grads, borrowed, heap, tensor_mode):
             borrowed.add(key)
     else:
         store[key] = _sum(prev, g, key, borrowed, tensor_mode)
+
+
+def _subtract_into(store, key, g, borrowed) -> bool:
+    """For a rule whose cotangent is -g: subtract g from the key's pending sum in place,
+    one pass instead of negating and then adding. False when there is no owned sum."""
+    prev = store.get(key)
+    if (type(prev) is not ndarray or prev.shape != g.shape or key in borrowed
+            or not prev.flags.writeable):
+        return False
+    np.subtract(prev, g, out=prev, casting="unsafe")
+    return True
 
 
 def _sum(prev, g, key, borrowed, tensor_mode):

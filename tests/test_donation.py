@@ -30,6 +30,12 @@ CASES = {
     "multiply": lambda x, w: cr.sum((x * x) * w),
     "divide": lambda x, w: cr.sum((x / 3.0) * w + (w / x)),
     "chain": lambda x, w: cr.sum(cr.sin(cr.exp(-x * x)) * w),
+    # the cotangent of a sum is ones: a product's rules hand back the other factor
+    "sum of a product": lambda x, w: cr.sum(x * w),
+    "sum of a recorded product": lambda x, w: cr.sum(cr.exp(x) * cr.sin(x * w)),
+    # -g subtracted from a pending sum
+    "subtract": lambda x, w: cr.sum((x * w) - cr.exp(x)),
+    "negative, accumulated": lambda x, w: cr.sum(cr.sin(x) * cr.exp(-x * x)),
 }
 
 
@@ -88,3 +94,20 @@ def test_a_node_hook_keeps_what_it_was_shown_on_large_arrays():
     (a * 3.0).sum().backward()
     np.testing.assert_array_equal(seen[0].numpy(), np.full((64, 128), 3.0))
     np.testing.assert_array_equal(x.grad.numpy(), np.where(x.numpy() > 0, 3.0, 0.0))
+
+
+def test_a_sums_shortcut_never_writes_into_the_factors():
+    # sum(a * b): the rules return a and b themselves (read-only views); what flows on
+    # from them (exp's and sin's rules) must not write into a, b or their users' arrays.
+    rng = np.random.default_rng(2)
+    x = cr.tensor(draw_large(rng, N), requires_grad=True)
+    a, b = cr.exp(x), cr.sin(x)
+    a_before, b_before = a.numpy().copy(), b.numpy().copy()
+    # a's cotangent arrives twice: the first (b itself) must not be summed into
+    (cr.sum(a * 3.0) + cr.sum(a * b)).backward()
+    np.testing.assert_array_equal(a.numpy(), a_before)
+    np.testing.assert_array_equal(b.numpy(), b_before)
+    xv = x.numpy()
+    np.testing.assert_allclose(x.grad.numpy(), np.exp(xv) * (np.sin(xv) + 3 + np.cos(xv)),
+                               rtol=1e-12)
+    assert x.grad.numpy().flags.writeable

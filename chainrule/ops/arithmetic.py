@@ -14,6 +14,7 @@ import inspect
 
 import numpy as np
 
+from .. import backward
 from ..primitive import into, primitive
 from ..tensor import Tensor
 
@@ -40,11 +41,26 @@ add = primitive("add", np.add, (
 subtract = primitive("subtract", np.subtract, (
     lambda g, ans, x, y: g,
     lambda g, ans, x, y: -g,
-), nin=2, save="none", aliases=True, backward_name="SubBackward", jvp="elementwise", batch="elementwise")
+), nin=2, save="none", aliases=True, backward_name="SubBackward", jvp="elementwise",
+    batch="elementwise", negates=1)
+
+
+def _times(g, y):
+    """g * y, the cotangent of one factor of a product. When g is a large array of ones
+    spread from one value (the cotangent of a sum, as in sum(a * b)), y itself, as a
+    read-only view so that the sweep never writes into it: a pass over memory saved."""
+    if (type(g) is np.ndarray and g.size >= backward.DONATE_SIZE and g.base is not None
+            and type(y) is np.ndarray and y.shape == g.shape and y.dtype == g.dtype
+            and not any(g.strides) and g.flat[0] == 1):
+        view = y.view()
+        view.flags.writeable = False
+        return view
+    return g * y
+
 
 multiply = primitive("multiply", np.multiply, (
-    lambda g, ans, x, y: g * y,
-    lambda g, ans, x, y: g * x,
+    lambda g, ans, x, y: _times(g, y),
+    lambda g, ans, x, y: _times(g, x),
 ), nin=2, backward_name="MulBackward", donate=(
     lambda g, ans, x, y: into(np.multiply, g, y),
     lambda g, ans, x, y: into(np.multiply, g, x),
@@ -60,7 +76,8 @@ divide = primitive("divide", np.true_divide, (
 
 negative = primitive("negative", np.negative, (
     lambda g, ans, x: -g,
-), save="none", backward_name="NegBackward", donate=(lambda g, ans, x: np.negative(g, out=g),), jvp="elementwise", batch="elementwise")
+), save="none", backward_name="NegBackward", donate=(lambda g, ans, x: np.negative(g, out=g),),
+    jvp="elementwise", batch="elementwise", negates=0)
 
 
 def _power_base(g, ans, x, y):

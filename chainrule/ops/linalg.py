@@ -263,9 +263,11 @@ diagonal_embed = primitive("diagonal_embed", _diagonal_embed_impl, (
 
 
 def _norm_impl(x, p, axes, keepdims, shape):
+    # add.reduce rather than np.sum: np.sum's Python wrapper costs more than the sum of
+    # a short vector, and norms sit in loop conditions.
     if p == 2:
-        return np.sqrt(np.sum(x * x, axis=axes, keepdims=keepdims))
-    return np.sum(np.abs(x) ** p, axis=axes, keepdims=keepdims) ** (1.0 / p)
+        return np.sqrt(np.add.reduce(x * x, axis=axes, keepdims=keepdims))
+    return np.add.reduce(np.abs(x) ** p, axis=axes, keepdims=keepdims) ** (1.0 / p)
 
 
 def _norm_rule(g, ans, x, p, axes, keepdims, shape):
@@ -307,9 +309,9 @@ def norm(x: ArrayLike, ord: float | str | None = None, axis: Axis = None, keepdi
 
 
 def _vector_norm(x, ord, axes, keepdims, shape):
-    from .reduction import max, min, sum
     if ord is None or ord == 2:
         return norm_p(x, 2, axes, bool(keepdims), shape)
+    from .reduction import max, min, sum
     if ord == math.inf:
         return max(absolute(x), axes, keepdims=keepdims)
     if ord == -math.inf:
