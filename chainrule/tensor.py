@@ -195,7 +195,12 @@ class Tensor:
 
     @property
     def grad(self) -> Tensor | None:
-        """The gradient stored by backward: leaves, and non-leaves after ``retain_grad()``."""
+        """The gradient stored by backward: leaves, and non-leaves after ``retain_grad()``.
+
+        Reading it on another non-leaf is None and warns (a UserWarning saying to call
+        ``retain_grad()``). Each read warns, as in PyTorch; Python's default warning
+        filter shows it once per line of code that reads it, and "always" or "error"
+        filters see every read."""
         if self._node is not None and not self.retains_grad:
             _warn_non_leaf_grad()
         return self._grad
@@ -347,7 +352,9 @@ class RemovableHandle:
 
 
 def _warn_non_leaf_grad() -> None:
-    # Python's warning filters show this once per place in the user's code.
+    # Warned on every read; Python's filters decide what is shown (by default once per
+    # place in the user's code: stacklevel points there). Not once per tensor: another
+    # line making the same mistake deserves its own warning.
     warnings.warn(
         "the .grad of a non-leaf tensor is not populated by backward and is None; call "
         ".retain_grad() on it before backward if you want its gradient, or use "
