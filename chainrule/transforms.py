@@ -9,8 +9,8 @@ vmap of the JVP over one standard basis of all the leaves: a whole Jacobian, of 
 too, is one batched sweep.
 
 What a transform gives back at the top is plain (values, aux, gradients: no graph, no
-tangents of a finished level); under an enclosing transform, or for inputs that require
-grad, it keeps what that transform needs to differentiate it.
+tangents of a finished level); under an enclosing transform, or where it depends on
+tensors that require grad, it keeps the graph that differentiating it needs.
 """
 from __future__ import annotations
 
