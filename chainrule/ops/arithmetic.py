@@ -46,10 +46,18 @@ def subtract_from(prev, g, *_) -> bool:
     return True
 
 
+def _subtract_jvp(tangents, ans, x, y):
+    # t0 - t1 in one pass (the elementwise shorthand would negate, then add)
+    t0, t1 = tangents
+    if t1 is None:
+        return t0
+    return -t1 if t0 is None else subtract(t0, t1)
+
+
 subtract = primitive("subtract", np.subtract, (
     lambda g, ans, x, y: g,
     lambda g, ans, x, y: -g,
-), nin=2, save="none", aliases=True, backward_name="SubBackward", jvp="elementwise",
+), nin=2, save="none", aliases=True, backward_name="SubBackward", jvp=_subtract_jvp,
     batch="elementwise", accumulate=(None, subtract_from))
 
 
