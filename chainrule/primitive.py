@@ -659,13 +659,5 @@ def _nondiff_binary_call(prim):
             raise forward_error(prim, exc, (xd, yd)) from None
         if type(out) is not ndarray:
             out = asarray(out)
-        t = _new(cls)
-        t._data = out
-        t._node = None
-        t._requires_grad = False
-        t._grad = None
-        t._extra = None
-        t._aux = None
-        t._version = None
-        return t
+        return _output(cls, out, None, prim, None)
     return call
