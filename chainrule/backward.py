@@ -128,11 +128,13 @@ def root_cotangent(y: Tensor, gradient, tensor_mode: bool, caller: str,
     """The starting cotangent for ``y`` and whether the sweep may write into it."""
     if gradient is None:
         if y._data.size != 1:
+            use = ("grad(y.sum(), x) for the gradient of the sum, grad(y, x, grad_outputs=v)"
+                   if caller == "grad" else
+                   "y.sum().backward() for the gradient of the sum, y.backward(gradient=v)")
             raise NonScalarOutputError(
                 f"{caller}: the output has shape {y.shape}, and a gradient can only be created "
-                f"implicitly for a single value. Use y.sum().backward() for the gradient of "
-                f"the sum, y.backward(gradient=v) for vᵀ·J (e.g. v = chainrule.ones_like(y)), "
-                f"or chainrule.jacrev for the whole Jacobian")
+                f"implicitly for a single value. Use {use} for vᵀ·J (e.g. v = "
+                f"chainrule.ones_like(y)), or chainrule.jacrev for the whole Jacobian")
         g = np.ones(y.shape, y.dtype)
         return (wrap(g, y.__class__) if tensor_mode else g), False
     if isinstance(gradient, Tensor) and gradient._aux is not None:

@@ -239,16 +239,24 @@ class _BatchedRule:
         self.in_axes = in_axes
 
         def fwd(*args):
+            rebuilders = []
+
             def one(*a):
                 with _running_rule(rule.owner):
-                    return rule.fwd(*a)
-            return vmap(one, in_axes=in_axes)(*args)
+                    out, residuals = rule.fwd(*a)
+                tensors, rebuild = _split_residuals(residuals)
+                rebuilders.append(rebuild)
+                return out, tensors
+            out, tensors = vmap(one, in_axes=in_axes)(*args)
+            return out, (tensors, rebuilders[0])
 
         def bwd(residuals, g):
-            def one(r, c):
+            tensors, rebuild = residuals
+
+            def one(ts, c):
                 with _running_rule(rule.owner):
-                    return rule.bwd(r, c)
-            grads = vmap(one)(residuals, g)
+                    return rule.bwd(rebuild(ts), c)
+            grads = vmap(one)(tensors, g)
             if not isinstance(grads, tuple):
                 grads = (grads,)
             # Arguments that are not batched get the sum of the per-example gradients.
@@ -266,6 +274,31 @@ class _BatchedRule:
             "supported; take the derivatives outside vmap, or batch the inputs instead")
 
 
+def _split_residuals(residuals):
+    """The tensors among a rule's residuals, which leave the forward's vmap batched, and
+    how to rebuild the residuals around them in the backward's vmap. Everything else
+    (numbers, shapes, arrays made from constants) is the same for every example and is
+    kept as it is; a Function's ctx is taken apart attribute by attribute."""
+    if isinstance(residuals, FunctionCtx):
+        tensors, rebuild_attributes = _split_residuals(dict(vars(residuals)))
+
+        def rebuild_ctx(new):
+            ctx = FunctionCtx()
+            vars(ctx).update(rebuild_attributes(new))
+            return ctx
+        return tensors, rebuild_ctx
+    leaves, tree = flatten(residuals)
+    positions = [i for i, x in enumerate(leaves) if isinstance(x, Tensor)]
+    fixed = [None if isinstance(x, Tensor) else x for x in leaves]
+
+    def rebuild(new):
+        full = list(fixed)
+        for i, t in zip(positions, new):
+            full[i] = t
+        return unflatten(tree, full)
+    return [leaves[i] for i in positions], rebuild
+
+
 def _sum_unbatched(grad, axes):
     from .ops import sum as sum_op
     if grad is None:
@@ -279,10 +312,6 @@ def _sum_unbatched(grad, axes):
 
 
 def _call_batched(rule, args, leaves, tree, level):
-    if not getattr(rule, "batchable", True):
-        raise NotImplementedError(
-            f"{rule.name}: a chainrule.Function has no batching rule; write it with "
-            "chainrule.custom_vjp (which vmap batches), or call it outside vmap")
     values, axes = [], []
     for leaf in leaves:
         if _is_batched(leaf) and leaf._aux.level == level:
@@ -486,8 +515,6 @@ class FunctionCtx:
 
 
 class _FunctionRule:
-    batchable = False
-
     def __init__(self, cls) -> None:
         self.cls = cls
         self.name = cls.__name__
@@ -520,6 +547,9 @@ class Function:
     """PyTorch-style custom operation: subclass with static ``forward(ctx, *args)`` and
     ``backward(ctx, *grads)``, save tensors with ``ctx.save_for_backward``, and call
     ``MyOp.apply(*args)``. ``backward`` returns one gradient per argument of forward.
+
+    Under vmap, forward and backward each run once on the whole batch (as custom_vjp's
+    do), seeing one example's shapes; what they keep on ctx is batched with them.
     """
 
     @staticmethod

@@ -38,6 +38,16 @@ class SharedMemoryInPlaceError(InPlaceError):
     """A recorded in-place operation on a tensor that shares memory with another."""
 
 
+class GradDtypeError(TypeError, RuntimeError):
+    """An assigned ``.grad`` of another dtype than its tensor's (a TypeError, and a
+    RuntimeError as PyTorch raises)."""
+
+
+class GradShapeError(ValueError, RuntimeError):
+    """An assigned ``.grad`` of another shape than its tensor's (a ValueError, and a
+    RuntimeError as PyTorch raises)."""
+
+
 class NonScalarFunctionError(TypeError):
     """grad of a function whose output is not a single float value."""
 

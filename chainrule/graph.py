@@ -89,14 +89,31 @@ class _GradModeContext:
         return wrapper
 
 
-class no_grad(_GradModeContext):
-    """Do not record operations (context manager or decorator), e.g. for optimizer updates."""
+class _NoArgumentGradMode(_GradModeContext):
+    """A grad mode without arguments also decorates bare: ``@no_grad`` as ``@no_grad()``
+    (as in PyTorch 2)."""
+
+    def __new__(cls, func=None):
+        self = super().__new__(cls)
+        if func is None:
+            return self
+        if not callable(func):
+            raise TypeError(
+                f"{cls.__name__}() takes no arguments; use it as `with {cls.__name__}():`, "
+                f"`@{cls.__name__}()` or `@{cls.__name__}`, got {type(func).__name__}")
+        return self(func)
+
+
+class no_grad(_NoArgumentGradMode):
+    """Do not record operations (context manager or decorator, with or without
+    parentheses), e.g. for optimizer updates."""
 
     mode = False
 
 
-class enable_grad(_GradModeContext):
-    """Record operations again inside a ``no_grad`` block (context manager or decorator)."""
+class enable_grad(_NoArgumentGradMode):
+    """Record operations again inside a ``no_grad`` block (context manager or decorator,
+    with or without parentheses)."""
 
     mode = True
 

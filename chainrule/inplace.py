@@ -109,45 +109,50 @@ def apply_inplace(x: Tensor, op, ufunc, other, what: str) -> Tensor:
     return x
 
 
-def setitem(x: Tensor, index, value) -> None:
-    """x[index] = value."""
+def setitem(x: Tensor, index, value, what: str = "x[index] = value") -> None:
+    """x[index] = value (``what`` names the operation in errors: copy_ is one too)."""
     index = ops.normalize_index(index)
     if _recording(x, value):
-        _check_recordable(x, "x[index] = value")
+        _check_recordable(x, what)
         old = _snapshot(x)
         if value is x:
             value = old
-        _commit(x, ops.index_put(old, value, index), "x[index] = value")
+        _commit(x, ops.index_put(old, value, index), what)
         return
     data = value._data if isinstance(value, Tensor) else value
     try:
         x._data[index] = data
     except (ValueError, TypeError, IndexError) as exc:
-        raise _same_kind(exc)(f"x[index] = value: cannot assign a value of shape {np.shape(data)} "
-                        f"to index {index!r} of a tensor of shape {x.shape}: {exc}") from None
+        target = "a tensor" if index is Ellipsis else f"index {index!r} of a tensor"
+        raise _same_kind(exc)(f"{what}: cannot assign a value of shape {np.shape(data)} "
+                              f"to {target} of shape {x.shape}: {exc}") from None
     bump_version(_version_counter(x))
 
 
-def fill_(x: Tensor, value) -> Tensor:
+def fill_(x: Tensor, value, what: str = "fill_") -> Tensor:
     """Set every element to ``value``."""
     if isinstance(value, Tensor) and value._requires_grad and grad_state.enabled:
-        setitem(x, Ellipsis, value)
+        setitem(x, Ellipsis, value, what)
         return x
     if grad_state.enabled and x._requires_grad:
-        _check_recordable(x, "fill_")
+        _check_recordable(x, what)
         x._node = None  # a constant now: nothing flows back through it
         x._requires_grad = False
-    x._data[...] = value._data if isinstance(value, Tensor) else value
+    try:
+        x._data[...] = value._data if isinstance(value, Tensor) else value
+    except (ValueError, TypeError) as exc:
+        raise _same_kind(exc)(f"{what}: cannot fill a tensor of dtype {x.dtype} and shape "
+                              f"{x.shape} with {value!r}: {exc}") from None
     bump_version(_version_counter(x))
     return x
 
 
 def zero_(x: Tensor) -> Tensor:
     """Set every element to zero (e.g. ``x.grad.zero_()``)."""
-    return fill_(x, 0)
+    return fill_(x, 0, "zero_")
 
 
 def copy_(x: Tensor, src) -> Tensor:
     """Copy the values of ``src`` (broadcast to x's shape) into x."""
-    setitem(x, Ellipsis, src)
+    setitem(x, Ellipsis, src, "copy_")
     return x

@@ -60,8 +60,19 @@ def randint(low, high=None, size=None, dtype=None) -> Tensor:
     return _finish(np.asarray(values, dtypes.int64 if dtype is None else dtype), False)
 
 
-def permutation(x) -> Tensor:
-    """A random permutation of ``range(x)`` (an int) or of a copy of x along its first axis."""
-    if isinstance(x, Tensor):
-        return _finish(_generator[0].permutation(x._data), False)
-    return _finish(np.asarray(_generator[0].permutation(x)), False)
+def permutation(x, axis: int = 0) -> Tensor:
+    """A random permutation of ``range(x)`` (an int, giving int64), or a copy of x with
+    its elements shuffled along ``axis`` (NumPy's ``Generator.permutation(x, axis=0)``).
+
+    Unlike the other draws it takes no ``size=``: NumPy's has none, because the result's
+    shape is x's own (n for an int). For b independent permutations of n, shuffle each
+    row: ``generator().permuted(np.tile(np.arange(n), (b, 1)), axis=1)``.
+    """
+    data = x._data if isinstance(x, Tensor) else x
+    try:
+        values = _generator[0].permutation(data, axis)
+    except (TypeError, ValueError) as exc:  # AxisError is a ValueError too
+        kind = next(k for k in (np.exceptions.AxisError, ValueError, TypeError)
+                    if isinstance(exc, k))
+        raise kind(f"permutation: {exc} (x of shape {np.shape(data)}, axis={axis})") from None
+    return _finish(np.asarray(values), False)

@@ -11,6 +11,7 @@ import weakref
 import numpy as np
 
 from . import dtypes
+from .errors import GradDtypeError, GradShapeError
 from .graph import Node, grad_state
 
 ndarray = np.ndarray
@@ -77,13 +78,36 @@ class Tensor:
         self._data = array
 
     def numpy(self) -> np.ndarray:
-        """The values as a NumPy array, without a copy (detached: writes bypass autograd)."""
+        """The values as a NumPy array, without a copy.
+
+        A tensor that does not require grad shares writeable memory with the array (as
+        in PyTorch: ``np`` code may change it). For one that requires grad (a parameter,
+        or a value computed from one) the array is a read-only view: a write would change
+        a value that the graph saved or will differentiate, and give wrong gradients
+        silently. Use ``np.array(x)`` for a copy, or ``x.detach().numpy()`` to write into
+        the tensor's memory deliberately.
+        """
+        if self._requires_grad:
+            view = self._data.view()
+            view.flags.writeable = False
+            return view
         return self._data
 
     def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        """NumPy's array protocol (NumPy 2): ``copy=True`` always copies, ``copy=False``
+        never does (ValueError when a dtype conversion would need to), ``copy=None``
+        copies only to convert. Without a copy the array is what ``numpy()`` returns."""
+        data = self._data
         if copy:
-            return np.array(self._data, dtype=dtype, copy=True)
-        return self._data if dtype is None else self._data.astype(dtype, copy=False)
+            return np.array(data, dtype=dtype, copy=True)
+        if dtype is not None and np.dtype(dtype) != data.dtype:
+            if copy is False:
+                raise ValueError(
+                    f"Unable to avoid copy while creating an array as requested: the tensor "
+                    f"has dtype {data.dtype}, and {np.dtype(dtype)} was asked for with "
+                    "copy=False; use copy=None (np.asarray) to allow the conversion")
+            return data.astype(dtype)
+        return self.numpy()
 
     def item(self):
         if self._data.size != 1:
@@ -171,7 +195,12 @@ class Tensor:
 
     @property
     def grad(self) -> Tensor | None:
-        """The gradient stored by backward: leaves, and non-leaves after ``retain_grad()``."""
+        """The gradient stored by backward: leaves, and non-leaves after ``retain_grad()``.
+
+        Reading it on another non-leaf is None and warns (a UserWarning saying to call
+        ``retain_grad()``). Each read warns, as in PyTorch; Python's default warning
+        filter shows it once per line of code that reads it, and "always" or "error"
+        filters see every read."""
         if self._node is not None and not self.retains_grad:
             _warn_non_leaf_grad()
         return self._grad
@@ -180,10 +209,19 @@ class Tensor:
     def grad(self, value) -> None:
         if value is not None:
             if not isinstance(value, Tensor):
-                raise TypeError(f"grad must be a Tensor or None, got {type(value).__name__}")
-            if value.shape != self.shape:
-                raise ValueError(
-                    f"grad must have the shape of the tensor, {self.shape}, got {value.shape}")
+                raise TypeError(
+                    f"assigned grad must be a Tensor or None, got {type(value).__name__}; "
+                    "wrap an array with chainrule.asarray")
+            if value._data.dtype != self._data.dtype:
+                raise GradDtypeError(
+                    f"assigned grad has data of a different type: the gradient has dtype "
+                    f"{value.dtype}, the tensor {self.dtype}; a gradient has its tensor's "
+                    "dtype, so convert it first: x.grad = g.astype(x.dtype)")
+            if value._data.shape != self._data.shape:
+                raise GradShapeError(
+                    f"assigned grad has data of a different size: the gradient has shape "
+                    f"{value.shape}, the tensor {self.shape}; a gradient has its tensor's "
+                    "shape")
         self._grad = value
 
     @property
@@ -314,7 +352,9 @@ class RemovableHandle:
 
 
 def _warn_non_leaf_grad() -> None:
-    # Python's warning filters show this once per place in the user's code.
+    # Warned on every read; Python's filters decide what is shown (by default once per
+    # place in the user's code: stacklevel points there). Not once per tensor: another
+    # line making the same mistake deserves its own warning.
     warnings.warn(
         "the .grad of a non-leaf tensor is not populated by backward and is None; call "
         ".retain_grad() on it before backward if you want its gradient, or use "

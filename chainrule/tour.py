@@ -2,11 +2,14 @@
 ``python -m chainrule tour`` runs (and the example notebooks are made from).
 
 Each step is a title and, per dialect, the code the reader types; the tour runs it and
-shows what it prints, so the output is always the real one.
+shows what it prints, so the output is always the real one. The last four steps answer
+exercises 4 to 8 with ``chainrule.viz``, which reads the graph of any dialect's tensors.
 """
 from __future__ import annotations
 
 DIALECTS = ("native", "torch", "mxnet", "tensorflow", "jax", "djl")
+NAMES = {"native": "chainrule", "torch": "PyTorch", "mxnet": "MXNet",
+         "tensorflow": "TensorFlow", "jax": "JAX", "djl": "DJL"}
 
 IMPORTS = {
     "native": "import chainrule as cr",
@@ -162,3 +165,82 @@ STEPS = [
                    "    gc.backward(d)\n    print(a.getGradient().eq(d.div(a)))",
         }.items()}),
 ]
+
+
+# ---------------------------------------------------------------- exercises 4 to 8
+
+_SIN_HEADER = 'print("    x   sin(x)  autodiff d/dx   cos(x)")\n'
+_SIN_ROW = ('    print(f"{a:5.1f}  {s:7.4f}  {d:13.4f}  {math.cos(a):7.4f}")')
+_EXERCISE = {
+    "native": "cr.log(x ** 2) * cr.sin(x) + 1 / x", "torch": "torch.log(x ** 2) * torch.sin(x) + 1 / x",
+    "mxnet": "np.log(x ** 2) * np.sin(x) + 1 / x", "tensorflow": "tf.log(x ** 2) * tf.sin(x) + 1 / x",
+    "jax": "jnp.log(x ** 2) * jnp.sin(x) + 1 / x", "djl": "x.pow(2).log().mul(x.sin()).add(x.pow(-1))",
+}
+
+
+def _exercise_function(dialect: str) -> str:
+    return f"def f(x):\n    return {_EXERCISE[dialect]}\n"
+
+
+STEPS += [
+    ("Exercise 4: sin and its derivative by autodiff, beside cos", {
+         d: "import math\n" + code + _SIN_HEADER + "for a, s, d in zip(" + rows + "):\n" + _SIN_ROW
+         for d, (code, rows) in {
+             "native": ("x = cr.linspace(-3.0, 3.0, 7, requires_grad=True)\ny = cr.sin(x)\n"
+                        "y.sum().backward()\n", "x.tolist(), y.tolist(), x.grad.tolist()"),
+             "torch": ("x = torch.linspace(-3.0, 3.0, 7, requires_grad=True)\ny = torch.sin(x)\n"
+                       "y.sum().backward()\n", "x.tolist(), y.tolist(), x.grad.tolist()"),
+             "mxnet": ("x = np.linspace(-3.0, 3.0, 7)\nx.attach_grad()\n"
+                       "with autograd.record():\n    y = np.sin(x)\ny.backward()\n",
+                       "x.tolist(), y.tolist(), x.grad.tolist()"),
+             "tensorflow": ("x = tf.Variable(tf.linspace(-3.0, 3.0, 7))\n"
+                            "with tf.GradientTape() as t:\n    y = tf.sin(x)\n"
+                            "dy_dx = t.gradient(y, x)\n",
+                            "x.numpy().tolist(), y.numpy().tolist(), dy_dx.numpy().tolist()"),
+             "jax": ("x = jnp.linspace(-3.0, 3.0, 7)\ndy_dx = jax.vmap(grad(jnp.sin))(x)\n",
+                     "x.tolist(), jnp.sin(x).tolist(), dy_dx.tolist()"),
+             "djl": ("x = manager.linspace(-3.0, 3.0, 7)\nx.attachGradient()\n"
+                     "with Engine.getInstance().newGradientCollector() as gc:\n"
+                     "    y = x.sin()\n    gc.backward(y)\n",
+                     "x.toArray(), y.toArray(), x.getGradient().toArray()"),
+         }.items()}),
+    ("Exercises 5 and 6: the graph of f(x) = log(x²)·sin(x) + 1/x, the chain rule on its "
+     "edges", {
+         d: "from chainrule import viz\n" + _exercise_function(d) + code
+         + ("" if d == "jax" else "print(viz.graph(y).summary())")
+         for d, code in {
+             "native": "x = cr.tensor(2.0, requires_grad=True, name=\"x\")\ny = f(x)\n",
+             "torch": "x = torch.tensor(2.0, requires_grad=True)\ny = f(x)\n",
+             "mxnet": "x = np.array(2.0)\nx.attach_grad()\nwith autograd.record():\n"
+                      "    y = f(x)\n",
+             "tensorflow": "x = tf.Variable(2.0, name=\"x\")\n"
+                           "with tf.GradientTape() as t:\n    y = f(x)\n",
+             "jax": "# JAX records nothing outside a transform: viz.trace runs f and keeps "
+                    "its graph\nx = 2.0\nprint(viz.trace(f, x=x).summary())",
+             "djl": "x = manager.create(2.0)\nx.attachGradient()\n"
+                    "with Engine.getInstance().newGradientCollector() as gc:\n    y = f(x)\n",
+         }.items()}),
+    ("Exercise 7: f'(2) forward (from x to f) and backward (from f to x)", {
+         d: "print(viz.explain(f, x))" for d in DIALECTS}),
+    ("Exercise 8: forward or backward? What the whole Jacobian costs", {
+         d: f"print(viz.explain({many}, {ones}).cost_table())\n"
+            f"print(viz.explain({spread}, {half}).cost_table())"
+         for d, (many, ones, spread, half) in {
+             "native": ("lambda v: cr.sum(cr.sin(v) * v)", "cr.ones(3)",
+                        "lambda t: cr.sin(t * cr.arange(1.0, 4.0))", "cr.tensor(0.5)"),
+             "torch": ("lambda v: (torch.sin(v) * v).sum()", "torch.ones(3)",
+                       "lambda t: torch.sin(t * torch.arange(1.0, 4.0))", "torch.tensor(0.5)"),
+             "mxnet": ("lambda v: (np.sin(v) * v).sum()", "np.ones(3)",
+                       "lambda t: np.sin(t * np.arange(1.0, 4.0))", "np.array(0.5)"),
+             "tensorflow": ("lambda v: tf.reduce_sum(tf.sin(v) * v)", "tf.ones(3)",
+                            "lambda t: tf.sin(t * tf.range(1.0, 4.0))", "tf.constant(0.5)"),
+             "jax": ("lambda v: jnp.sum(jnp.sin(v) * v)", "jnp.ones(3)",
+                     "lambda t: jnp.sin(t * jnp.arange(1.0, 4.0))", "0.5"),
+             "djl": ("lambda v: v.sin().mul(v).sum()", "manager.ones(Shape(3))",
+                     "lambda t: t.mul(manager.arange(1.0, 4.0)).sin()", "manager.create(0.5)"),
+         }.items()}),
+]
+
+PICTURES = ('The same as pictures: python -m chainrule plot "sin(x)" --from -6.3 --to 6.3 '
+            '-o sin.png\nand python -m chainrule graph "log(x**2)*sin(x) + 1/x" --at 2 '
+            '-o graph.svg (viz.graph(y).render("graph.svg") in Python).')

@@ -5,7 +5,12 @@ Reverse transforms (grad, vjp) run the function on handles of their own (a recor
 identity of each input), so a nested grad differentiates with respect to its own
 argument even when an outer transform holds the same value. Forward transforms (jvp)
 attach tangents at a new level. vmap batches. jacrev is vmap of the VJP and jacfwd is
-vmap of the JVP: a whole Jacobian is one batched sweep.
+vmap of the JVP over one standard basis of all the leaves: a whole Jacobian, of pytrees
+too, is one batched sweep.
+
+What a transform gives back at the top is plain (values, aux, gradients: no graph, no
+tangents of a finished level); under an enclosing transform, or where it depends on
+tensors that require grad, it keeps the graph that differentiating it needs.
 """
 from __future__ import annotations
 
@@ -122,13 +127,14 @@ def _active_levels() -> set:
 def _levels_to_batch(tensors) -> set:
     """The vmap levels a reverse transform batches its inputs at before running f.
 
-    Those its inputs are batched at, and every other vmap in progress whose batch f may
+    Those its inputs are batched at, and every other vmap in progress, whose batch f may
     meet through a closure: an output batched at a level its inputs lack would make the
-    sweep sum over that batch instead of giving one gradient per example. Broadcasting up
-    front means f runs once. Left out, as a batch of plain values would cost a second
-    pass for nothing: the basis vmaps of jacrev and jacfwd, and levels the inputs carry
-    in their tangents only (vmap of jvp of grad), and levels hidden because the values
-    in use are stripped of them (inside a sweep); f is run again if it meets those."""
+    sweep sum over that batch instead of giving one gradient per example, and
+    broadcasting up front means f runs once. Three kinds of level are left out: the
+    basis vmaps of jacrev and jacfwd and the levels the inputs carry in their tangents
+    only (vmap of jvp of grad), where f rarely meets a batched value and broadcasting
+    would make every value a batch for nothing; and hidden levels, which the values in
+    use are stripped of (inside a sweep). If f does meet one of those, it runs again."""
     carried, in_tangents = set(), set()
     for t in tensors:
         carried.update(levels_of(t))

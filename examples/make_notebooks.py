@@ -5,7 +5,9 @@
 
 - ``chapter_<dialect>.ipynb`` (native, torch, mxnet, tensorflow, jax, djl) are made from
   ``chainrule.tour``: its import lines, then a title and a code cell per step of the
-  chapter, the same code ``python -m chainrule tour --dialect <dialect>`` runs.
+  chapter, the same code ``python -m chainrule tour --dialect <dialect>`` runs; and
+  ``chapter_<dialect>.py``, the same as a script (``show(...)`` prints what the notebook
+  and the Python prompt show of each expression).
 - ``exercises.ipynb``, ``linear_regression.ipynb`` and ``mlp_digits.ipynb`` are made from
   the scripts of the same name, written in the "percent" format: ``# %%`` starts a code
   cell, ``# %% [markdown]`` a markdown cell (its lines are comments). A cell that is a
@@ -17,6 +19,7 @@ The notebooks are stored without outputs; run them in Jupyter, or let the tests
 from __future__ import annotations
 
 import argparse
+import ast
 import re
 import sys
 import textwrap
@@ -25,13 +28,11 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from chainrule.tour import DIALECTS, IMPORTS, STEPS
+from chainrule.tour import DIALECTS, IMPORTS, NAMES, STEPS
 
 HERE = Path(__file__).resolve().parent
 SCRIPTS = ("exercises", "linear_regression", "mlp_digits")
 
-NAMES = {"native": "chainrule", "torch": "PyTorch", "mxnet": "MXNet",
-         "tensorflow": "TensorFlow", "jax": "JAX", "djl": "DJL"}
 IMPORT_NOTES = {
     "native": "chainrule's own API.",
     "torch": "PyTorch's words: only the import line differs from the book's PyTorch tab.",
@@ -94,6 +95,54 @@ def chapter_notebook(dialect: str) -> nbformat.NotebookNode:
     return _notebook(cells)
 
 
+def _shown(code: str) -> str:
+    """The step's code with each top-level expression (other than a print) wrapped in
+    show(...), so that a script prints what the prompt and the notebook show."""
+    lines = code.splitlines()
+    for statement in reversed(ast.parse(code).body):
+        value = getattr(statement, "value", None)
+        if not isinstance(statement, ast.Expr) or (
+                isinstance(value, ast.Call) and isinstance(value.func, ast.Name)
+                and value.func.id == "print"):
+            continue
+        first, last = statement.lineno - 1, statement.end_lineno - 1
+        bare_tuple = (isinstance(value, ast.Tuple) and value.elts
+                      and value.elts[0].col_offset == value.col_offset)  # a, b
+        lines[first] = ("show((" if bare_tuple else "show(") + lines[first]
+        lines[last] = lines[last] + ("))" if bare_tuple else ")")
+    return "\n".join(lines)
+
+
+def chapter_script(dialect: str) -> str:
+    """The chapter in ``dialect`` as a script in percent format: what the tour prints,
+    without the echoed code."""
+    if dialect not in DIALECTS:
+        raise ValueError(f"unknown dialect {dialect!r}; choose from {DIALECTS}")
+    parts = [f'''"""The D2L chapter on automatic differentiation, in {NAMES[dialect]}'s words, run by
+chainrule: python examples/chapter_{dialect}.py
+
+Generated from chainrule/tour.py by examples/make_notebooks.py: edit those, not this
+file. chapter_{dialect}.ipynb is the same as a notebook, and
+python -m chainrule tour --dialect {dialect} shows each step's code with its output.
+"""
+
+
+def show(value):
+    """Print a value as the Python prompt does (nothing for None)."""
+    if value is not None:
+        print(repr(value))
+
+
+# %%
+{IMPORTS[dialect]}
+''']
+    for number, (title, codes) in enumerate(STEPS, 1):
+        heading = f"# {number}. {title}"
+        parts.append(f"\n# %% [markdown]\n# ## {number}. {title}\n\n# %%\n"
+                     f"print({heading!r})\n{_shown(codes[dialect])}\nprint()\n")
+    return "".join(parts)
+
+
 # ---------------------------------------------------------------- scripts in percent format
 
 _MARKER = re.compile(r"^# %%(?P<markdown>\s*\[markdown\])?.*$")
@@ -144,27 +193,38 @@ def notebooks() -> dict:
     return built
 
 
+def scripts() -> dict:
+    """{file name: text} for every generated script (the chapter in each dialect)."""
+    return {f"chapter_{d}.py": chapter_script(d) for d in DIALECTS}
+
+
 def text(nb: nbformat.NotebookNode) -> str:
     nbformat.validate(nb)
     return nbformat.writes(nb) + "\n"
 
 
+def _generated() -> dict:
+    files = {name: text(nb) for name, nb in notebooks().items()}
+    files.update(scripts())
+    return files
+
+
 def stale(directory: Path = HERE) -> list:
-    """The notebooks in ``directory`` that are missing or differ from what this script
-    would write."""
+    """The generated files in ``directory`` that are missing or differ from what this
+    script would write."""
     found = []
-    for name, nb in notebooks().items():
+    for name, content in _generated().items():
         path = directory / name
-        if not path.exists() or path.read_text(encoding="utf-8") != text(nb):
+        if not path.exists() or path.read_text(encoding="utf-8") != content:
             found.append(name)
     return found
 
 
 def write(directory: Path = HERE) -> list:
     written = []
-    for name, nb in notebooks().items():
+    for name, content in _generated().items():
         path = directory / name
-        path.write_text(text(nb), encoding="utf-8")
+        path.write_text(content, encoding="utf-8")
         written.append(path)
     return written
 

@@ -335,6 +335,12 @@ add("getitem", lambda x: x[..., None, None] * x[...], ("real", ()), label="0-d e
 add("setitem", lambda x, v: _assign(x, (slice(None), [2, 0, 2]), v), ("real", (2, 3)),
     ("real", (3,)), label="x[:, [2, 0, 2]] = v (repeated)")
 add("setitem", lambda x, v: _assign(x, 1, v), ("real", (3, 2)), ("real", ()), label="x[1] = v")
+# The functional form that x[index] = v records: under vmap it can write a batched v
+# into an unbatched x (which x[index] = v cannot do in place).
+add("index_put", lambda x, v: chainrule_ops.index_put(x, v, chainrule_ops.normalize_index(
+    (slice(None), [2, 0, 2]))), ("real", (2, 3)), ("real", (3,)), label="x[:, [2, 0, 2]]")
+add("index_put", lambda x, v: chainrule_ops.index_put(x, v, chainrule_ops.normalize_index(1)),
+    ("real", (3, 2)), ("real", ()), label="x[1]")
 add("astype", lambda x: cr.astype(cr.astype(x, np.float32), np.float64), ("real", (3,)),
     label="float64->float32->float64", eps=1e-2, atol=1e-4)
 add("astype", lambda x: x.astype(np.float32) * 2.0, ("real", (2,)),

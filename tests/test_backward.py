@@ -177,8 +177,12 @@ def test_grad_of_several_outputs_sums():
 
 def test_grad_non_scalar_without_grad_outputs_raises():
     x = f64([1.0, 2.0])
-    with pytest.raises(RuntimeError, match=r"shape \(2,\).*sum\(\)"):
+    with pytest.raises(RuntimeError, match=r"shape \(2,\).*sum\(\)") as info:
         cr.autograd.grad(x * 2, x)
+    message = str(info.value)
+    # grad's own argument, not backward's
+    assert "grad(y.sum(), x)" in message and "grad(y, x, grad_outputs=v)" in message
+    assert "backward" not in message and "jacrev" in message
 
 
 def test_grad_wrong_number_of_grad_outputs_raises():
@@ -344,8 +348,8 @@ def test_non_leaf_grad_is_none_and_warns():
 
 
 def test_non_leaf_grad_warns_every_time_it_is_observed():
-    # Warning filters decide how often a warning is shown; with "always" each access
-    # must warn, so that tests (and users with such filters) can observe it.
+    # Every read warns (as in PyTorch); warning filters decide what is shown. With
+    # "always" each read is seen, so tests (and users with such filters) can observe it.
     x = f64([1.0, 2.0])
     y = x * 2
     for _ in range(2):
@@ -354,6 +358,22 @@ def test_non_leaf_grad_warns_every_time_it_is_observed():
             assert y.grad is None
         assert any(issubclass(w.category, UserWarning) and "retain_grad" in str(w.message)
                    for w in caught)
+
+
+def test_non_leaf_grad_warning_is_shown_once_per_line_by_default():
+    """Python's default filter shows the warning once per line of user code that reads
+    .grad (not once per tensor): a loop warns once, another line warns again, and the
+    warning points at the user's line."""
+    x = f64([1.0, 2.0])
+    y, z = x * 2, x * 3
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        for t in (y, z, y):
+            assert t.grad is None  # one line: shown once
+        assert y.grad is None  # another line: shown again
+    assert [w.category for w in caught] == [UserWarning, UserWarning]
+    assert all("retain_grad" in str(w.message) and w.filename == __file__ for w in caught)
+    assert caught[0].lineno != caught[1].lineno
 
 
 def test_leaf_grad_does_not_warn():

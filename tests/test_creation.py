@@ -262,6 +262,25 @@ def test_random_permutation():
     np.testing.assert_array_equal(x.numpy(), [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
 
 
+def test_random_permutation_along_an_axis_is_numpys():
+    """permutation(x, axis=0), as NumPy's Generator: no size= (its shape is x's)."""
+    x = cr.tensor(np.arange(12.0).reshape(3, 4))
+    cr.random.seed(7)
+    got = cr.random.permutation(x, axis=1)
+    expected = np.random.default_rng(7).permutation(np.arange(12.0).reshape(3, 4), axis=1)
+    np.testing.assert_array_equal(got.numpy(), expected)
+    assert got.dtype == x.dtype and not np.shares_memory(got.numpy(), x.numpy())
+    assert sorted(got.numpy()[0].tolist()) == [0.0, 1.0, 2.0, 3.0]  # rows stay whole
+    cr.random.seed(7)
+    np.testing.assert_array_equal(cr.random.permutation(5).numpy(),
+                                  np.random.default_rng(7).permutation(5))
+    with pytest.raises(np.exceptions.AxisError, match=r"^permutation: axis 2 is out of bounds"
+                                                      r".*\(x of shape \(3, 4\), axis=2\)"):
+        cr.random.permutation(x, axis=2)
+    with pytest.raises(TypeError, match="size"):
+        cr.random.permutation(5, size=3)
+
+
 def test_random_seed_errors():
     with pytest.raises(ValueError, match="finite"):
         cr.random.seed(float("nan"))

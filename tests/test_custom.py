@@ -659,12 +659,63 @@ def test_function_higher_order(rng):
     close(g2, 6 * xv)
 
 
-def test_function_under_vmap_is_not_implemented(rng):
-    X = f64(rng.normal(size=(2, 3)))
-    with pytest.raises(NotImplementedError, match="Function.*(batching|vmap)"):
-        cr.vmap(Cube.apply)(X)
-    with pytest.raises(NotImplementedError, match="custom_vjp"):
-        cr.vmap(cr.grad(lambda x: cr.sum(Cube.apply(x))))(X)
+class Scale(cr.Function):
+    """x · k for a Python number k and a tensor s kept on ctx as attributes."""
+
+    @staticmethod
+    def forward(ctx, x, s, k):
+        ctx.k = k
+        ctx.s = s
+        ctx.save_for_backward(x)
+        return x * s * k
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g * ctx.s * ctx.k, cr.sum(g * x) * ctx.k, None
+
+
+def test_function_under_vmap(rng):
+    Xv, Yv = rng.normal(size=(4, 3)), rng.normal(size=(4, 3))
+    X = f64(Xv)
+    close(cr.vmap(Cube.apply)(X), Xv ** 3)
+    close(cr.vmap(cr.grad(lambda x: cr.sum(Cube.apply(x))))(X), 3 * Xv ** 2)
+    close(cr.grad(lambda X: cr.sum(cr.vmap(Cube.apply)(X)))(X), 3 * Xv ** 2)
+    # the user's backward is what runs (not the true derivative)
+    close(cr.vmap(cr.grad(lambda x: cr.sum(ScaledSquare.apply(x))))(X), 20.0 * Xv)
+    # two outputs
+    s, c = cr.vmap(SinCos.apply)(X)
+    close(s, np.sin(Xv))
+    close(c, np.cos(Xv))
+    close(cr.vmap(cr.grad(lambda x: cr.sum(SinCos.apply(x)[0] * 2.0)))(X), 2 * np.cos(Xv))
+    # two inputs, one of them not batched: its gradient sums over the examples
+    y = f64(Yv[0])
+    gx, gy = cr.grad(lambda x, y: cr.sum(cr.vmap(MulAdd.apply, in_axes=(0, None))(x, y)),
+                     argnums=(0, 1))(X, y)
+    close(gx, np.broadcast_to(Yv[0] + 1.0, (4, 3)))
+    close(gy, Xv.sum(axis=0))
+    # a number and a tensor kept as ctx attributes
+    sv = rng.normal(size=4)
+    gx, gs = cr.grad(lambda x, s: cr.sum(cr.vmap(Scale.apply, in_axes=(0, 0, None))(x, s, 3.0)),
+                     argnums=(0, 1))(X, f64(sv))
+    close(gx, 3.0 * np.broadcast_to(sv[:, None], (4, 3)))
+    close(gs, 3.0 * Xv.sum(axis=1))
+    # per-example Jacobians
+    close(cr.vmap(cr.jacrev(Cube.apply))(X), np.stack([np.diag(3 * x ** 2) for x in Xv]))
+
+
+def test_function_whose_forward_reads_values_says_why_under_vmap(rng):
+    class Concrete(cr.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * float(x.sum())
+
+        @staticmethod
+        def backward(ctx, g):
+            return g
+
+    with pytest.raises(ValueError, match="vmap"):
+        cr.vmap(Concrete.apply)(f64(rng.normal(size=(2, 3))))
 
 
 def test_function_under_forward_mode_is_a_type_error(rng):

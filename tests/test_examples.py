@@ -55,13 +55,14 @@ def load(name: str):
 # ---------------------------------------------------------------- the notebooks
 
 
-def test_notebooks_are_built_from_their_sources():
+def test_notebooks_and_chapter_scripts_are_built_from_their_sources():
     need("nbformat")
     make = load("make_notebooks")
     expected = {f"chapter_{d}.ipynb" for d in DIALECTS} | {
         "exercises.ipynb", "linear_regression.ipynb", "mlp_digits.ipynb"}
     assert set(make.notebooks()) == expected
     assert {p.name for p in NOTEBOOKS} == expected
+    assert set(make.scripts()) == {f"chapter_{d}.py" for d in DIALECTS}
     assert make.stale() == [], "run: python examples/make_notebooks.py"
 
 
@@ -90,17 +91,23 @@ def test_scripts_become_cells():
 
 def _tour(dialect: str) -> dict:
     """{step number: what the tour printed for it, without the echoed code}."""
+    from chainrule.tour import PICTURES
     result = subprocess.run([sys.executable, "-m", "chainrule", "tour", "--dialect", dialect],
                             capture_output=True, text=True, timeout=120, check=True)
+    assert result.stdout.rstrip().endswith(PICTURES)
+    return _steps(result.stdout.rstrip()[:-len(PICTURES)])
+
+
+def _steps(text: str) -> dict:
     steps, number = {}, 0
-    for line in result.stdout.splitlines():
+    for line in text.splitlines():
         heading = re.match(r"# (\d+)\. ", line)
         if heading:
             number = int(heading.group(1))
             steps[number] = []
         elif number and not (line.startswith((">>> ", "... ")) or line == "..."):
             steps[number].append(line)
-    return {n: "\n".join(lines) for n, lines in steps.items()}
+    return {n: "\n".join(lines).strip() for n, lines in steps.items()}
 
 
 def _shown(cell) -> str:
@@ -119,26 +126,46 @@ def _squeeze(text: str) -> str:
 
 
 def _check_chapter(nb, dialect: str) -> None:
+    from chainrule.tour import STEPS
     tour = _tour(dialect)
     steps = {cell.id: cell for cell in nb.cells if cell.id.startswith("step-")}
-    assert len(steps) == len(tour) == 8
+    assert len(steps) == len(tour) == len(STEPS) == 12
     for number, expected in tour.items():
         shown = _shown(steps[f"step-{number}"])
         assert shown.strip(), f"step {number} showed nothing"
         assert _squeeze(shown) == _squeeze(expected), f"step {number}"
-    # Every check the chapter makes comes out true.
+    # Every check the chapter makes comes out true (DJL prints true and false).
     assert "True" in _shown(steps["step-1"]) or "true" in _shown(steps["step-1"])
-    assert "False" not in "".join(_shown(c) for c in steps.values())
+    shown = "".join(_shown(c) for c in steps.values())
+    assert "False" not in shown and "false" not in shown
+    assert "Both sweeps give df = 0.0824 (forward) and 0.0824 (reverse)." in shown
+
+
+def _check_picture(path: Path, min_width: int) -> None:
+    """A PNG of at least ``min_width`` pixels that is neither blank nor one colour."""
+    assert path.read_bytes().startswith(PNG_SIGNATURE)
+    import matplotlib.image
+    pixels = matplotlib.image.imread(path)[..., :3]
+    assert pixels.shape[1] >= min_width
+    ink = np.mean(np.any(pixels < 0.9, axis=-1))
+    assert 0.01 < ink < 0.6, ink
+
+
+def _check_exercise5_svg(path: Path) -> None:
+    import xml.etree.ElementTree as ET
+    texts = {t.text for t in ET.parse(path).getroot().iter("{http://www.w3.org/2000/svg}text")}
+    assert {"v4 = multiply(v2, v3)", "∂v6/∂x = 0.0824"} <= texts
 
 
 def _check_exercises(nb, workdir: Path) -> None:
     kinds = {kind for cell in nb.cells if cell.cell_type == "code"
              for output in cell.outputs for kind in output.get("data", {})}
     assert {"image/png", "image/svg+xml"} <= kinds  # the sin plot, the graph of exercise 5
-    assert (workdir / "sin_and_derivative.png").read_bytes().startswith(PNG_SIGNATURE)
-    assert "<svg" in (workdir / "exercise5_graph.svg").read_text(encoding="utf-8")
+    _check_picture(workdir / "sin_and_derivative.png", 600)
+    _check_exercise5_svg(workdir / "exercise5_graph.svg")
     text = "".join(_shown(cell) for cell in nb.cells if cell.cell_type == "code")
     assert "Both sweeps give df = 0.0824 (forward) and 0.0824 (reverse)" in text
+    assert "=> Rⁿ → R: reverse mode" in text and "=> R → Rᵐ: forward mode" in text
 
 
 def _check_linear_regression(nb, workdir: Path) -> None:
@@ -150,7 +177,7 @@ def _check_mlp_digits(nb, workdir: Path) -> None:
     text = "".join(_shown(cell) for cell in nb.cells if cell.cell_type == "code")
     accuracy = float(re.search(r"test accuracy ([\d.]+)%", text).group(1))
     assert accuracy >= 95.0
-    assert (workdir / "mlp_digits_loss.png").read_bytes().startswith(PNG_SIGNATURE)
+    _check_picture(workdir / "mlp_digits_loss.png", 400)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -210,14 +237,32 @@ def test_exercises_script_checks_itself(tmp_path, monkeypatch):
     assert "retain_graph=True" in str(namespace["second_backward_error"])
     # 3: the Jacobian of the control-flow function is k times the identity.
     assert np.allclose(namespace["J6"], namespace["k"] * np.eye(6))
-    # 4 and 5: the pictures.
-    assert (tmp_path / "sin_and_derivative.png").read_bytes().startswith(PNG_SIGNATURE)
-    assert "<svg" in (tmp_path / "exercise5_graph.svg").read_text(encoding="utf-8")
+    # 4 and 5: the pictures, and the autodiff slope is cos.
+    _check_picture(tmp_path / "sin_and_derivative.png", 600)
+    _check_exercise5_svg(tmp_path / "exercise5_graph.svg")
+    np.testing.assert_allclose(namespace["autodiff_slope"], np.cos(namespace["xs"]), atol=1e-12)
     # 6 and 7: the path sum and both sweeps give f'(2).
     df2 = namespace["df"](2.0)
     assert namespace["total"] == pytest.approx(df2)
     assert namespace["explanation"].forward_derivative == pytest.approx(df2)
     assert namespace["explanation"].reverse_derivative == pytest.approx(df2)
-    # 8: forward mode needs a sweep per input, reverse mode a sweep per output.
-    n = namespace["n"]
-    assert namespace["sweeps"] == {"Rⁿ → R": (n, 1), "R → Rᵐ": (1, n)}
+    # 8: the answer read off explain's cost table (fewer operations), for f: R³ → R and
+    # g: R → R³; and the Jacobians built one sweep at a time are the batched ones.
+    assert namespace["cheaper"] == {"Rⁿ → R": "reverse", "R → Rᵐ": "forward"}
+    costs = {label: e.cost for label, e in namespace["explanations"].items()}
+    assert costs["Rⁿ → R"]["reverse_operations"] < costs["Rⁿ → R"]["forward_operations"]
+    assert costs["R → Rᵐ"]["forward_operations"] < costs["R → Rᵐ"]["reverse_operations"]
+    assert set(namespace["measured"].values()) <= {"forward", "reverse"}
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_chapter_script_prints_what_the_tour_shows(dialect, tmp_path):
+    """examples/chapter_<dialect>.py, run as a script, prints each step's output as the
+    tour does (show(...) stands for the prompt's echo of a value)."""
+    result = subprocess.run([sys.executable, str(EXAMPLES / f"chapter_{dialect}.py")],
+                            capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    script, tour = _steps(result.stdout), _tour(dialect)
+    assert sorted(script) == sorted(tour) == list(range(1, 13))
+    for number in tour:
+        assert script[number] == tour[number], f"step {number}"

@@ -73,6 +73,48 @@ def test_no_grad_as_decorator():
     assert f.__name__ == "f"
 
 
+def test_bare_decorators_without_parentheses():
+    """@no_grad and @enable_grad work bare too (as in PyTorch 2), keep the function's
+    name and docstring, and restore the mode afterwards (also after an exception)."""
+    @cr.no_grad
+    def f(x):
+        """Triple x."""
+        assert cr.is_grad_enabled() is False
+        return x * 3
+
+    @cr.enable_grad
+    def g(x):
+        assert cr.is_grad_enabled() is True
+        return x * x
+
+    @cr.no_grad
+    def fails():
+        raise KeyError("inside")
+
+    x = leaf()
+    y = f(x)
+    assert y.requires_grad is False and y.grad_fn is None
+    np.testing.assert_array_equal(y.numpy(), [3.0, 6.0])
+    assert (f.__name__, f.__doc__) == ("f", "Triple x.")
+    with cr.no_grad():
+        z = g(x)
+        assert cr.is_grad_enabled() is False
+    assert z.requires_grad is True
+    z.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [2.0, 4.0])
+    with pytest.raises(KeyError):
+        fails()
+    assert cr.is_grad_enabled() is True
+
+
+def test_grad_mode_arguments_that_are_not_functions_are_refused():
+    for mode in (cr.no_grad, cr.enable_grad):
+        with pytest.raises(TypeError, match=rf"^{mode.__name__}\(\) takes no arguments; use "
+                                            rf"it as `with {mode.__name__}\(\):`.* got int"):
+            mode(3)
+    assert isinstance(cr.no_grad(), cr.no_grad)
+
+
 def test_enable_grad_inside_no_grad():
     x = leaf()
     with cr.no_grad():

@@ -57,7 +57,7 @@ def test_inplace_on_leaf_under_no_grad(name):
     with cr.no_grad():
         INPLACE[name](t)
     np.testing.assert_array_equal(t.numpy(), EXPECTED[name])
-    assert t.numpy() is memory
+    assert np.shares_memory(t.numpy(), memory)  # really in place
     assert t.is_leaf
     assert t.requires_grad is True
 
@@ -149,6 +149,33 @@ def test_inplace_on_leaf_requiring_grad_raises(name):
     np.testing.assert_array_equal(t.numpy(), START)
     assert t.is_leaf
     assert t.requires_grad is True
+
+
+# What each in-place operation's errors call it.
+NAMED = {"iadd": "add_", "isub": "sub_", "imul": "mul_", "itruediv": "div_", "ipow": "pow_",
+         "setitem": r"x\[index\] = value", "setitem_slice": r"x\[index\] = value",
+         "zero_": "zero_", "add_": "add_", "sub_": "sub_", "mul_": "mul_", "div_": "div_",
+         "fill_": "fill_", "copy_": "copy_"}
+
+
+@pytest.mark.parametrize("name", sorted(INPLACE))
+def test_inplace_error_on_a_leaf_names_the_operation(name):
+    t = f64(START, requires_grad=True)
+    with pytest.raises(RuntimeError, match=rf"^{NAMED[name]}: a leaf tensor that requires "
+                                           rf"grad cannot be modified in place"):
+        INPLACE[name](t)
+
+
+def test_copy_and_fill_errors_name_themselves():
+    with pytest.raises(ValueError, match=r"^copy_: cannot assign a value of shape \(2,\) to a "
+                                         r"tensor of shape \(3,\)"):
+        f64(START).copy_(f64([1.0, 2.0]))
+    with pytest.raises(ValueError, match=r"^fill_: cannot fill a tensor of dtype float64 and "
+                                         r"shape \(3,\) with 'a'"):
+        f64(START).fill_("a")
+    with pytest.raises(ValueError, match=r"^x\[index\] = value: cannot assign a value of "
+                                         r"shape \(2,\) to index 0 of a tensor of shape"):
+        f64(START)[0] = np.ones(2)
 
 
 def test_augmented_assignment_on_leaf_message():

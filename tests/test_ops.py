@@ -12,7 +12,9 @@ from op_specs import CASES, REQUIRED, draw
 
 import chainrule as cr
 import chainrule.ops
-from chainrule.testing import gradcheck, gradgradcheck
+from chainrule.ops import cos
+from chainrule.primitive import primitive
+from chainrule.testing import GradcheckError, check_grads, gradcheck, gradgradcheck
 
 
 def make_inputs(case):
@@ -189,3 +191,65 @@ def test_prod_with_several_zeros():
     x = cr.tensor([0.0, 2.0, 5.0], dtype=cr.float64, requires_grad=True)
     cr.prod(x).backward()
     np.testing.assert_array_equal(x.grad.numpy(), [10.0, 0.0, 0.0])
+
+
+# ---------------------------------------------------------------- the checks can fail
+#
+# gradcheck, gradgradcheck and check_grads pass every case above; these primitives have
+# deliberately wrong rules, and each check must catch the one it is there for.
+
+
+def _raw_cos(x):
+    return np.cos(np.asarray(x))  # raw NumPy: a constant to a recorded backward
+
+
+_sin_vjp_off = primitive("sin_vjp_off", np.sin, (lambda g, ans, x: g * (1.01 * cos(x)),),
+                         jvp=lambda ts, ans, x: ts[0] * cos(x), batch="elementwise")
+_sin_raw_vjp = primitive("sin_raw_vjp", np.sin, (lambda g, ans, x: g * _raw_cos(x),),
+                         jvp=lambda ts, ans, x: ts[0] * cos(x), batch="elementwise")
+_sin_jvp_off = primitive("sin_jvp_off", np.sin, (lambda g, ans, x: g * cos(x),),
+                         jvp=lambda ts, ans, x: ts[0] * (1.01 * cos(x)), batch="elementwise")
+_sin_ignores_g = primitive("sin_ignores_g", np.sin, (lambda g, ans, x: cos(x) + 0 * g,),
+                           jvp=lambda ts, ans, x: ts[0] * cos(x), batch="elementwise")
+
+
+def _x():
+    return cr.tensor([0.3, -1.1, 2.0], dtype=cr.float64, requires_grad=True)
+
+
+def test_gradcheck_fails_on_a_wrong_vjp():
+    with pytest.raises(GradcheckError, match=r"^Jacobian mismatch for output 0 with respect "
+                                             r"to input 0:(.|\n)*largest difference"):
+        gradcheck(_sin_vjp_off, [_x()])
+    assert gradcheck(_sin_vjp_off, [_x()], raise_exception=False) is False
+    assert gradcheck(cr.sin, [_x()])  # the right rule passes the same check
+
+
+def test_gradcheck_fails_on_a_vjp_that_ignores_the_cotangent():
+    with pytest.raises(GradcheckError, match="Jacobian mismatch"):
+        gradcheck(_sin_ignores_g, [_x()])
+
+
+def test_gradgradcheck_fails_on_a_vjp_written_in_raw_numpy():
+    """Right at first order, but the backward is not differentiable: recorded, its
+    cos(x) is a constant, so the second derivative -sin(x) comes out 0."""
+    assert gradcheck(_sin_raw_vjp, [_x()])
+    with pytest.raises(GradcheckError, match=r"^Jacobian mismatch for output 0 with respect "
+                                             r"to input 0"):
+        gradgradcheck(_sin_raw_vjp, [_x()])
+    assert gradgradcheck(cr.sin, [_x()])
+
+
+def test_check_grads_fails_on_a_wrong_jvp_or_vjp():
+    x = cr.tensor([0.3, -1.1, 2.0], dtype=cr.float64)
+    with pytest.raises(GradcheckError, match=r"^check_grads \(order 1\): JVP disagrees with "
+                                             r"finite differences"):
+        check_grads(_sin_jvp_off, (x,), order=1, modes=("fwd",))
+    with pytest.raises(GradcheckError, match=r"^check_grads \(order 1\): ⟨vᵀJ, u⟩ \(VJP\) "
+                                             r"disagrees with ⟨v, J·u⟩ \(finite differences\)"):
+        check_grads(_sin_vjp_off, (x,), order=1, modes=("rev",))
+    assert check_grads(_sin_raw_vjp, (x,), order=1, modes=("rev",))
+    with pytest.raises(GradcheckError, match=r"^check_grads \(order 2\): ⟨vᵀJ, u⟩ \(VJP\) "
+                                             r"disagrees"):
+        check_grads(_sin_raw_vjp, (x,), order=2, modes=("rev",))  # wrong at second order
+    assert check_grads(cr.sin, (x,), order=2)

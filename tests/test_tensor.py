@@ -99,10 +99,44 @@ def test_grad_setter_checks_type_and_shape():
     np.testing.assert_array_equal(x.grad.numpy(), [5.0, 6.0])
     x.grad = None
     assert x.grad is None
-    with pytest.raises(TypeError, match="Tensor"):
+    with pytest.raises(TypeError, match=r"^assigned grad must be a Tensor or None, got "
+                                        r"ndarray; wrap an array with chainrule.asarray"):
         x.grad = np.array([1.0, 2.0])
-    with pytest.raises(ValueError, match="shape"):
+    # PyTorch raises RuntimeError; the core's error is also the ValueError it is
+    with pytest.raises(ValueError, match=r"^assigned grad has data of a different size: the "
+                                         r"gradient has shape \(3,\), the tensor \(2,\)"):
         x.grad = cr.tensor([1.0, 2.0, 3.0])
+    with pytest.raises(RuntimeError, match=r"different size: .* \(1,\), the tensor \(2,\)"):
+        x.grad = cr.tensor([1.0])
+    assert x.grad is None  # a refused assignment changes nothing
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float16, np.int64, np.bool_])
+def test_grad_setter_refuses_another_dtype(dtype):
+    """A gradient has its primal's dtype: a float64 grad on a float32 leaf would stay
+    float64 through every later accumulation, an int64 one would break the next
+    backward."""
+    x = cr.tensor([1.0, 2.0], requires_grad=True)
+    wrong = cr.tensor(np.ones(2, dtype=dtype))
+    for kind in (TypeError, RuntimeError):
+        with pytest.raises(kind, match=rf"^assigned grad has data of a different type: the "
+                                       rf"gradient has dtype {np.dtype(dtype)}, the tensor "
+                                       rf"float32; .* x.grad = g.astype\(x.dtype\)"):
+            x.grad = wrong
+    assert x.grad is None
+    x.grad = wrong.astype(x.dtype)  # what the message says to do
+    (x * x).sum().backward()
+    assert x.grad.dtype == np.float32
+    np.testing.assert_array_equal(x.grad.numpy(), [3.0, 5.0])
+
+
+def test_grad_setter_errors_are_the_cores_types():
+    from chainrule.errors import GradDtypeError, GradShapeError
+    x = cr.ones(2, requires_grad=True)
+    with pytest.raises(GradDtypeError):
+        x.grad = cr.ones(2, dtype=cr.float64)
+    with pytest.raises(GradShapeError):
+        x.grad = cr.ones(3)
 
 
 def test_data_shares_memory_and_is_outside_graph():
@@ -139,6 +173,66 @@ def test_numpy_shares_memory():
 def test_numpy_of_tensor_requiring_grad_works():
     x = cr.tensor([1.0, 2.0], requires_grad=True)
     np.testing.assert_array_equal(x.numpy(), np.array([1.0, 2.0], dtype=np.float32))
+
+
+@pytest.mark.parametrize("convert", [lambda t: t.numpy(), np.asarray,
+                                     lambda t: np.array(t, copy=None)],
+                         ids=["numpy()", "np.asarray", "np.array(copy=None)"])
+def test_arrays_of_tensors_requiring_grad_are_read_only(convert):
+    """A write into the memory of a tensor that requires grad would change a value the
+    graph saved: y = x * x saved x, so the gradient would silently be 2 * 100, not 2."""
+    x = cr.tensor([1.0, 2.0], requires_grad=True)
+    y = x * x
+    for t in (x, y):  # a leaf, and a value computed from it
+        a = convert(t)
+        assert not a.flags.writeable
+        assert np.shares_memory(a, t.detach().numpy())  # still no copy
+        np.testing.assert_array_equal(a, t.detach().numpy())
+        with pytest.raises(ValueError, match="read-only"):
+            a[0] = 100.0
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [2.0, 4.0])
+    assert x.grad.numpy().flags.writeable  # a gradient does not require grad
+
+
+def test_arrays_of_tensors_not_requiring_grad_stay_writeable():
+    """Section 2.1 of the book converts to NumPy and back, sharing memory."""
+    x = cr.tensor([1.0, 2.0])
+    for a in (x.numpy(), np.asarray(x)):
+        assert a.flags.writeable
+        a[0] += 10.0
+    np.testing.assert_array_equal(x.numpy(), [21.0, 2.0])
+    w = cr.tensor([1.0, 2.0], requires_grad=True)
+    w.detach().numpy()[1] = 5.0  # the deliberate way to write into w's memory
+    np.testing.assert_array_equal(w.numpy(), [1.0, 5.0])
+    with cr.no_grad():
+        w -= 1.0  # in place under no_grad: the optimizer's update
+    np.testing.assert_array_equal(w.numpy(), [0.0, 4.0])
+
+
+@pytest.mark.parametrize("requires_grad", [False, True])
+def test_array_protocol_follows_numpy_2s_copy_rules(requires_grad):
+    x = cr.tensor([1.0, 2.0], requires_grad=requires_grad)
+    # copy=False: never a copy, so a dtype conversion is a ValueError
+    with pytest.raises(ValueError, match=r"^Unable to avoid copy while creating an array as "
+                                         r"requested: the tensor has dtype float32, and "
+                                         r"float64 was asked for with copy=False"):
+        x.__array__(np.float64, copy=False)
+    if int(np.__version__.split(".")[0]) >= 2:  # np.asarray has copy= since NumPy 2
+        with pytest.raises(ValueError, match="Unable to avoid copy"):
+            np.asarray(x, dtype=np.float64, copy=False)
+        assert np.shares_memory(np.asarray(x, copy=False), x.detach().numpy())
+    assert np.shares_memory(x.__array__(np.float32, copy=False), x.detach().numpy())
+    # copy=True: always a copy, writeable and separate
+    c = x.__array__(copy=True)
+    assert c.flags.writeable and not np.shares_memory(c, x.detach().numpy())
+    c[0] = 7.0
+    assert x.numpy()[0] == 1.0
+    # copy=None: a copy only to convert
+    d = x.__array__(np.float64)
+    assert d.dtype == np.float64 and not np.shares_memory(d, x.detach().numpy())
+    np.testing.assert_array_equal(d, [1.0, 2.0])
+    assert np.shares_memory(x.__array__(), x.detach().numpy())
 
 
 def test_item():

@@ -29,6 +29,7 @@ class NDArray(cr.Tensor):
     """An n-dimensional array that speaks DJL."""
 
     __slots__ = ()
+    _repr_html_ = None  # the Java notebook shows toString()
 
     def __repr__(self) -> str:
         header = f"{self.name or 'ND'}: {self.getShape()} {Device.cpu()} {self.getDataType()}"

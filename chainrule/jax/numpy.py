@@ -11,6 +11,7 @@ import chainrule as _cr
 
 from ._array import Array, array, asarray  # noqa: F401 - jnp.array, jnp.asarray
 from ._array import canonical_dtype as _canonical, to_array as _to_array
+from ._rules import is_weak as _is_weak, mark as _mark, weak_result as _weak_result
 
 ndarray = Array
 float16, float32, float64 = _np.float16, _np.float32, _np.float64
@@ -25,23 +26,48 @@ def _dtype(dtype, default=None):
     return default if dtype is None else _canonical(dtype)
 
 
-def _returning_arrays(core):
+def _returning_arrays(core, operands=None):
+    """A jnp function: the core's, returning Arrays; weakly typed by JAX's rule over the
+    ``operands`` of the call (None: a reduction, always strongly typed)."""
     @_functools.wraps(core)
     def jnp_function(*args, **kwargs):
-        return _to_array(core(*args, **kwargs))
+        out = _to_array(core(*args, **kwargs))
+        if operands is not None and _weak_result(operands(args)):
+            for array in out if isinstance(out, list) else [out]:
+                _mark(array, True)
+        return out
     return jnp_function
 
 
-for _name in """abs absolute add subtract multiply divide true_divide power negative sign
-floor ceil round square sqrt cbrt exp exp2 expm1 log log1p log2 log10 sin cos tan arcsin
-arccos arctan arctan2 sinh cosh tanh arcsinh arccosh arctanh maximum minimum clip where
-remainder mod floor_divide equal not_equal less less_equal greater greater_equal
-logical_and logical_or logical_not logical_xor isnan isinf isfinite sum mean prod max min
-amax amin argmax argmin var std cumsum cumprod all any count_nonzero dot vdot inner outer
-matmul tensordot einsum concatenate stack hstack vstack reshape ravel transpose swapaxes
-moveaxis squeeze expand_dims broadcast_to flip roll repeat tile pad take split
-allclose""".split():
-    globals()[_name] = _returning_arrays(getattr(_cr, _name))
+def _all(args):
+    return args
+
+
+def _first(args):
+    return args[:1]
+
+
+def _sequence(args):
+    return tuple(args[0]) if args else ()
+
+
+_KINDS = {
+    _all: """abs absolute add subtract multiply divide true_divide power negative sign floor
+        ceil round square sqrt cbrt exp exp2 expm1 log log1p log2 log10 sin cos tan arcsin
+        arccos arctan arctan2 sinh cosh tanh arcsinh arccosh arctanh maximum minimum clip
+        remainder mod floor_divide equal not_equal less less_equal greater greater_equal
+        logical_and logical_or logical_not logical_xor isnan isinf isfinite""",
+    (lambda args: args[1:]): "where einsum",
+    (lambda args: args[:2]): "dot vdot inner outer matmul tensordot",
+    _first: """reshape ravel transpose swapaxes moveaxis squeeze expand_dims broadcast_to flip
+        roll repeat tile pad take split""",
+    _sequence: "concatenate stack hstack vstack",
+    None: """sum mean prod max min amax amin argmax argmin var std cumsum cumprod all any
+        count_nonzero allclose""",
+}
+for _operands, _names in _KINDS.items():
+    for _name in _names.split():
+        globals()[_name] = _returning_arrays(getattr(_cr, _name), _operands)
 
 linalg = _types.SimpleNamespace(**{name: _returning_arrays(getattr(_cr.linalg, name))
                                    for name in ("norm", "inv", "det", "slogdet", "solve")})
@@ -65,19 +91,21 @@ def empty(shape, dtype=None) -> Array:
 
 
 def full(shape, fill_value, dtype=None) -> Array:
-    return _to_array(_cr.full(shape, fill_value, _dtype(dtype)))
+    """A Python number as the fill makes a weakly typed array, as in JAX."""
+    return _to_array(_cr.full(shape, fill_value, _dtype(dtype)),
+                     dtype is None and _is_weak(fill_value))
 
 
 def zeros_like(a, dtype=None) -> Array:
-    return _to_array(_cr.zeros_like(a, _dtype(dtype)))
+    return _to_array(_cr.zeros_like(a, _dtype(dtype)), dtype is None and _is_weak(a))
 
 
 def ones_like(a, dtype=None) -> Array:
-    return _to_array(_cr.ones_like(a, _dtype(dtype)))
+    return _to_array(_cr.ones_like(a, _dtype(dtype)), dtype is None and _is_weak(a))
 
 
 def full_like(a, fill_value, dtype=None) -> Array:
-    return _to_array(_cr.full_like(a, fill_value, _dtype(dtype)))
+    return _to_array(_cr.full_like(a, fill_value, _dtype(dtype)), dtype is None and _is_weak(a))
 
 
 def eye(N, M=None, k=0, dtype=None) -> Array:  # noqa: N803 - NumPy's names

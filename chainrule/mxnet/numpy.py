@@ -12,7 +12,7 @@ from chainrule.tensor import as_class
 
 from ._ndarray import ndarray
 
-ndarray.__module__ = __name__  # mxnet.numpy.ndarray, as MXNet names it
+ndarray.__module__ = "mxnet.numpy"  # type(x) shows as MXNet's, as the book shows it
 
 float16, float32, float64 = _onp.float16, _onp.float32, _onp.float64
 int8, int32, int64, uint8, bool_ = _onp.int8, _onp.int32, _onp.int64, _onp.uint8, _onp.bool_

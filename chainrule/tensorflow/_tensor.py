@@ -145,6 +145,7 @@ class Tensor(cr.Tensor):
     """A chainrule tensor that speaks TensorFlow (an immutable EagerTensor)."""
 
     __slots__ = ()
+    _repr_html_ = None  # Jupyter shows the text, as for TensorFlow's tensors
 
     def __repr__(self) -> str:
         return (f"<tf.Tensor: shape={self.shape}, dtype={self.dtype.name}, "
@@ -310,6 +311,14 @@ class _SliceOfVariable(_Reads):
 
     def assign_sub(self, delta, use_locking=None, name=None, read_value=True) -> Variable:
         return self.assign(self._data - np.asarray(delta))
+
+
+# ``type(x)`` shows as TensorFlow's classes, as the book shows them.
+for _cls in (Tensor, _Reads, _SliceOfVariable):
+    _cls.__module__, _cls.__name__, _cls.__qualname__ = (
+        "tensorflow.python.framework.ops", "EagerTensor", "EagerTensor")
+Variable.__module__ = "tensorflow.python.ops.resource_variable_ops"
+Variable.__name__ = Variable.__qualname__ = "ResourceVariable"
 
 
 # ---------------------------------------------------------------- constants

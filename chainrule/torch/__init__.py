@@ -15,7 +15,9 @@ import chainrule as cr
 from chainrule.tensor import as_class
 
 from . import autograd
-from ._tensor import DTYPES, Size, Tensor, _dot, _wrap, to_np_dtype, torch_errors
+from ._names import name as _named
+from ._tensor import (DTYPES, Size, Tensor, _dot, _wrap, check_can_require_grad, to_np_dtype,
+                      torch_errors)
 
 float32 = float = DTYPES[np.dtype("float32")]  # noqa: A001 - PyTorch's names
 float64 = double = DTYPES[np.dtype("float64")]
@@ -33,8 +35,13 @@ set_grad_enabled = cr.set_grad_enabled
 is_grad_enabled = cr.is_grad_enabled
 
 
-def _new(t) -> Tensor:
-    return as_class(t, Tensor)
+def _new(t, requires_grad=False) -> Tensor:
+    t = as_class(t, Tensor)
+    if requires_grad:
+        check_can_require_grad(t._data, "Only Tensors of floating point and complex dtype can "
+                                        "require gradients")
+        t._requires_grad = True
+    return t
 
 
 def _size(args, size=None) -> tuple:
@@ -51,7 +58,7 @@ def _size(args, size=None) -> tuple:
 
 def tensor(data, dtype=None, requires_grad=False) -> Tensor:
     """A new tensor holding a copy of ``data``."""
-    return _new(cr.tensor(data, to_np_dtype(dtype), requires_grad))
+    return _new(cr.tensor(data, to_np_dtype(dtype)), requires_grad)
 
 
 def as_tensor(data, dtype=None) -> Tensor:
@@ -72,12 +79,12 @@ def numel(t) -> builtins.int:
 
 
 def arange(start, end=None, step=1, dtype=None, requires_grad=False) -> Tensor:
-    return _new(cr.arange(start, end, step, to_np_dtype(dtype), requires_grad))
+    return _new(cr.arange(start, end, step, to_np_dtype(dtype)), requires_grad)
 
 
 def _filled(fill, shape, dtype, requires_grad):
-    return _new(cr.full(shape, fill, to_np_dtype(dtype) or cr.get_default_dtype(),
-                        requires_grad))
+    return _new(cr.full(shape, fill, to_np_dtype(dtype) or cr.get_default_dtype()),
+                requires_grad)
 
 
 def zeros(*args, size=None, dtype=None, requires_grad=False) -> Tensor:
@@ -93,28 +100,27 @@ def empty(*args, size=None, dtype=None, requires_grad=False) -> Tensor:
 
 
 def full(size, fill_value, dtype=None, requires_grad=False) -> Tensor:
-    return _new(cr.full(tuple(size), fill_value, to_np_dtype(dtype), requires_grad))
+    return _new(cr.full(tuple(size), fill_value, to_np_dtype(dtype)), requires_grad)
 
 
 def zeros_like(t, dtype=None, requires_grad=False) -> Tensor:
-    return _new(cr.zeros_like(t, to_np_dtype(dtype), requires_grad))
+    return _new(cr.zeros_like(t, to_np_dtype(dtype)), requires_grad)
 
 
 def ones_like(t, dtype=None, requires_grad=False) -> Tensor:
-    return _new(cr.ones_like(t, to_np_dtype(dtype), requires_grad))
+    return _new(cr.ones_like(t, to_np_dtype(dtype)), requires_grad)
 
 
 def full_like(t, fill_value, dtype=None, requires_grad=False) -> Tensor:
-    return _new(cr.full_like(t, fill_value, to_np_dtype(dtype), requires_grad))
+    return _new(cr.full_like(t, fill_value, to_np_dtype(dtype)), requires_grad)
 
 
 def eye(n, m=None, dtype=None, requires_grad=False) -> Tensor:
-    return _new(cr.eye(n, m, dtype=to_np_dtype(dtype), requires_grad=requires_grad))
+    return _new(cr.eye(n, m, dtype=to_np_dtype(dtype)), requires_grad)
 
 
 def linspace(start, end, steps, dtype=None, requires_grad=False) -> Tensor:
-    return _new(cr.linspace(start, end, steps, dtype=to_np_dtype(dtype),
-                            requires_grad=requires_grad))
+    return _new(cr.linspace(start, end, steps, dtype=to_np_dtype(dtype)), requires_grad)
 
 
 # ---------------------------------------------------------------- random
@@ -125,13 +131,13 @@ def manual_seed(seed: builtins.int):
 
 
 def randn(*args, size=None, dtype=None, requires_grad=False) -> Tensor:
-    return _new(cr.random.normal(size=_size(args, size), dtype=to_np_dtype(dtype),
-                                 requires_grad=requires_grad))
+    return _new(cr.random.normal(size=_size(args, size), dtype=to_np_dtype(dtype)),
+                requires_grad)
 
 
 def rand(*args, size=None, dtype=None, requires_grad=False) -> Tensor:
-    return _new(cr.random.uniform(size=_size(args, size), dtype=to_np_dtype(dtype),
-                                  requires_grad=requires_grad))
+    return _new(cr.random.uniform(size=_size(args, size), dtype=to_np_dtype(dtype)),
+                requires_grad)
 
 
 def randint(low, high=None, size=(), dtype=None) -> Tensor:
@@ -183,7 +189,8 @@ concat = cat
 
 
 def stack(tensors, dim=0) -> Tensor:
-    return _wrap(cr.stack(list(tensors), dim))
+    tensors = list(tensors)
+    return _named(_wrap(cr.stack(tensors, dim)), "stack", *tensors)
 
 
 def where(condition, input, other) -> Tensor:

@@ -1,8 +1,12 @@
-"""PyTorch's way of printing tensors: ``tensor([ 0.,  4.,  8., 12.])``.
+"""PyTorch's way of printing tensors: ``tensor([ 0.,  4.,  8., 12.])``, after
+``torch/_tensor_str.py`` (torch 2.13).
 
 Floats whose values are all whole print as ``4.``; others with four decimals, or in
 scientific notation when their magnitudes span more than 1000 (or exceed 1e8, or go
-below 1e-4). Every element is padded to the widest, as PyTorch's formatter does.
+below 1e-4). Every element is padded to the widest, as PyTorch's formatter does. Tensors
+of more than 1000 elements show three items at each edge around `` ...``; the suffixes
+(``size=``, ``dtype=``, ``grad_fn=``) go on a line of their own when the last line would
+pass 80 characters.
 """
 from __future__ import annotations
 
@@ -85,7 +89,7 @@ def _body(values: np.ndarray, formatter: _Formatter, indent: int, summarize: boo
     if values.ndim == 1:
         items = [formatter.format(v) for v in values]
         if summarize and len(items) > 2 * EDGEITEMS:
-            items = items[:EDGEITEMS] + ["..."] + items[-EDGEITEMS:]
+            items = items[:EDGEITEMS] + [" ..."] + items[-EDGEITEMS:]
         per_line = max(1, math.floor((LINEWIDTH - indent) / (formatter.width + 2)))
         lines = [", ".join(items[i:i + per_line]) for i in range(0, len(items), per_line)]
         return "[" + ("," + "\n" + " " * (indent + 1)).join(lines) + "]"
@@ -106,3 +110,35 @@ def format_values(values: np.ndarray, indent: int) -> str:
     summarize = values.size > THRESHOLD
     formatter = _Formatter(_summarize(values) if summarize else values)
     return _body(values, formatter, indent, summarize)
+
+
+def tensor_text(values: np.ndarray, dtype_name: str, default_dtype: np.dtype,
+                grad_fn: str | None, requires_grad: bool) -> str:
+    """``tensor(...)`` with PyTorch's suffixes: the size of an empty tensor that is not
+    1-d; the dtype unless it is the default float, int64 or bool (an empty tensor, having
+    no values to tell, states any dtype but the default float); then ``grad_fn=<...>``
+    or ``requires_grad=True``."""
+    prefix = "tensor("
+    suffixes = []
+    if values.size == 0:
+        if values.ndim != 1:
+            suffixes.append(f"size={values.shape}")
+        if values.dtype != default_dtype:
+            suffixes.append(f"dtype={dtype_name}")
+    elif values.dtype not in (default_dtype, np.dtype(np.int64), np.dtype(np.bool_)):
+        suffixes.append(f"dtype={dtype_name}")
+    if grad_fn is not None:
+        suffixes.append(f"grad_fn=<{grad_fn}>")
+    elif requires_grad:
+        suffixes.append("requires_grad=True")
+    text = prefix + format_values(values, len(prefix))
+    parts = [text]
+    last_line = len(text) - text.rfind("\n") + 1
+    for suffix in suffixes:
+        if last_line + len(suffix) + 2 > LINEWIDTH:
+            parts.append(",\n" + " " * len(prefix) + suffix)
+            last_line = len(prefix) + len(suffix)
+        else:
+            parts.append(", " + suffix)
+            last_line += len(suffix) + 2
+    return "".join(parts) + ")"

@@ -11,7 +11,9 @@ import chainrule as cr
 from chainrule import errors
 from chainrule.tensor import as_class
 
-from ._printing import format_values
+from . import _names
+from ._names import name as named
+from ._printing import tensor_text
 
 # PyTorch's first sentence for each of the core's errors; chainrule's explanation follows.
 _FIRST_SENTENCE = [
@@ -25,13 +27,29 @@ _FIRST_SENTENCE = [
      "a leaf Variable that requires grad is being used in an in-place operation."),
     (errors.SavedValueModifiedError, "one of the variables needed for gradient computation "
                                      "has been modified by an inplace operation"),
-    (errors.UnusedInputError, "One of the differentiated Tensors appears to not have been "
-                              "used in the graph. Set allow_unused=True if this is the "
-                              "desired behavior."),
 ]
 
 
 torch_errors = errors.speaking(_FIRST_SENTENCE)  # the core's errors in PyTorch's words
+
+
+def check_can_require_grad(values: np.ndarray, sentence: str) -> None:
+    """PyTorch's RuntimeError for a gradient on a tensor that is not floating point (the
+    sentence differs between creation, ``requires_grad_()`` and the attribute)."""
+    if values.dtype.kind not in "fc":
+        raise RuntimeError(
+            f"{sentence} (chainrule: this tensor has dtype {DTYPES.get(values.dtype)!r}; make "
+            "it with a float dtype, e.g. torch.arange(4.0) or dtype=torch.float32)")
+
+
+def check_gradient_shapes(outputs, gradients) -> None:
+    """PyTorch's RuntimeError for a ``gradient=`` (``grad_outputs``) of the wrong shape."""
+    for i, (y, g) in enumerate(zip(outputs, gradients)):
+        if g is not None and tuple(np.shape(g)) != y._data.shape:
+            raise RuntimeError(
+                f"Mismatch in shape: grad_output[{i}] has a shape of {Size(np.shape(g))!r} and "
+                f"output[{i}] has a shape of {Size(y._data.shape)!r}. (chainrule: the gradient "
+                "is the v of vᵀ·J, one entry for each element of the output)")
 
 
 class dtype:
@@ -87,6 +105,9 @@ class Size(tuple):
         return int(np.prod(self))
 
 
+Size.__module__ = "torch"  # shown as torch.Size, as the book shows PyTorch's
+
+
 _ValuesIndices = collections.namedtuple("_ValuesIndices", ["values", "indices"])
 
 
@@ -105,20 +126,15 @@ class Tensor(cr.Tensor):
     """A chainrule tensor that speaks PyTorch."""
 
     __slots__ = ()
+    _repr_html_ = None  # Jupyter shows the text, as for PyTorch's tensors
 
     # ------------------------------------------------------------ printing
 
     def __repr__(self) -> str:
         data = self._data
-        text = "tensor(" + format_values(data, len("tensor("))
-        extras = []
-        if data.dtype not in (cr.get_default_dtype(), np.dtype(np.int64), np.dtype(bool)):
-            extras.append(f"dtype={DTYPES.get(data.dtype, data.dtype)!r}")
-        if self._node is not None:
-            extras.append(f"grad_fn=<{self._node.prim.backward_name}0>")
-        elif self._requires_grad:
-            extras.append("requires_grad=True")
-        return text + "".join(", " + e for e in extras) + ")"
+        node = self._node
+        return tensor_text(data, repr(DTYPES.get(data.dtype, data.dtype)), cr.get_default_dtype(),
+                           None if node is None else _names.node_name(node), self._requires_grad)
 
     __str__ = __repr__
 
@@ -140,6 +156,63 @@ class Tensor(cr.Tensor):
     def grad(self, value) -> None:
         cr.Tensor.grad.fset(self, value)
 
+    @property
+    def grad_fn(self):
+        """The node that made this tensor, as PyTorch shows it (``<MulBackward0 ...>``)."""
+        return _names.grad_fn(self._node)
+
+    @property
+    def requires_grad(self) -> bool:
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag) -> None:
+        if self._node is not None and not flag:
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. (chainrule: this "
+                "tensor was computed by an operation; use y.detach() for its value outside "
+                "the graph)")
+        if flag:
+            check_can_require_grad(self._data, "only Tensors of floating point and complex "
+                                               "dtype can require gradients")
+        cr.Tensor.requires_grad.fset(self, flag)
+
+    def requires_grad_(self, requires_grad: bool = True):
+        if requires_grad:
+            check_can_require_grad(self._data, "only Tensors of floating point dtype can "
+                                               "require gradients")
+        return cr.Tensor.requires_grad_(self, requires_grad)
+
+    # ------------------------------------------------------------ Python numbers
+
+    def item(self):
+        if self._data.size != 1:
+            raise RuntimeError(
+                f"a Tensor with {self._data.size} elements cannot be converted to Scalar "
+                "(chainrule: index it first, e.g. x[0].item(), or reduce it, e.g. x.sum().item())")
+        return self._data.reshape(()).item()
+
+    def __bool__(self) -> bool:
+        if self._data.size != 1:
+            how_many = "no values" if self._data.size == 0 else "more than one value"
+            raise RuntimeError(
+                f"Boolean value of Tensor with {how_many} is ambiguous (chainrule: its shape "
+                f"is {self.shape!r}; use .any() or .all() for one truth value)")
+        return bool(self._data.reshape(()))
+
+    def _python_number(self, kind):
+        if self._data.size != 1:
+            raise ValueError(
+                "only one element tensors can be converted to Python scalars (chainrule: "
+                f"this one has shape {self.shape!r}; index it first, e.g. {kind.__name__}(x[0]))")
+        return kind(self._data.reshape(()).item())
+
+    def __float__(self) -> float:
+        return self._python_number(builtins.float)
+
+    def __int__(self) -> int:
+        return self._python_number(builtins.int)
+
     def size(self, dim=None):
         return self.shape if dim is None else self._data.shape[dim]
 
@@ -154,7 +227,8 @@ class Tensor(cr.Tensor):
     def numpy(self) -> np.ndarray:
         if self._requires_grad:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
-                               "tensor.detach().numpy() instead.")
+                               "tensor.detach().numpy() instead. (chainrule: the NumPy array "
+                               "shares memory with the tensor, outside the graph)")
         return self._data
 
     def float(self):
@@ -175,7 +249,8 @@ class Tensor(cr.Tensor):
     def to(self, dtype=None, *args, **kwargs):
         if dtype is None or isinstance(dtype, str) and dtype in ("cpu", "cuda"):
             return self
-        return cr.astype(self, to_np_dtype(dtype))
+        dtype = to_np_dtype(dtype)
+        return self if dtype == self._data.dtype else cr.astype(self, dtype)  # as PyTorch
 
     def type(self, dtype=None):
         return f"torch.{type(self).__name__}" if dtype is None else self.to(dtype)
@@ -185,42 +260,51 @@ class Tensor(cr.Tensor):
 
     # ------------------------------------------------------------ autograd
 
-    backward = torch_errors(cr.Tensor.backward)
+    @torch_errors
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """Accumulate the gradient of this tensor into the leaves' ``.grad``; a non-scalar
+        tensor needs ``gradient``, the v of vᵀ·J."""
+        check_gradient_shapes([self], [gradient])
+        cr.Tensor.backward(self, gradient, retain_graph, create_graph)
 
     # ------------------------------------------------------------ reductions
 
     def sum(self, dim=None, keepdim=False, dtype=None):
         out = cr.sum(self, _axis(dim), keepdims=keepdim)
+        if dim is not None:
+            named(out, "sum(dim)", self)
         return out if dtype is None else out.to(dtype)
 
     def mean(self, dim=None, keepdim=False, dtype=None):
-        out = cr.mean(self, _axis(dim), keepdims=keepdim)
+        out = named(cr.mean(self, _axis(dim), keepdims=keepdim), "mean" if dim is None else
+                   "mean(dim)", self)
         return out if dtype is None else out.to(dtype)
 
     def prod(self, dim=None, keepdim=False):
-        return cr.prod(self, dim, keepdims=keepdim)
+        out = cr.prod(self, dim, keepdims=keepdim)
+        return out if dim is None else named(out, "prod(dim)", self)
 
     def var(self, dim=None, unbiased=True, keepdim=False):
-        return cr.var(self, _axis(dim), ddof=int(unbiased), keepdims=keepdim)
+        return named(cr.var(self, _axis(dim), ddof=int(unbiased), keepdims=keepdim), "var", self)
 
     def std(self, dim=None, unbiased=True, keepdim=False):
-        return cr.std(self, _axis(dim), ddof=int(unbiased), keepdims=keepdim)
+        return named(cr.std(self, _axis(dim), ddof=int(unbiased), keepdims=keepdim), "std", self)
 
-    def _extreme(self, op, arg, dim, keepdim):
+    def _extreme(self, op, arg, dim, keepdim, function):
         if dim is None:
-            return op(self)
-        return _ValuesIndices(op(self, dim, keepdims=keepdim),
+            return named(op(self), function, self)
+        return _ValuesIndices(named(op(self, dim, keepdims=keepdim), function + "(dim)", self),
                               _wrap(arg(self, dim, keepdims=keepdim)))
 
     def max(self, dim=None, keepdim=False):
         if isinstance(dim, cr.Tensor):
             return cr.maximum(self, dim)
-        return self._extreme(cr.max, cr.argmax, dim, keepdim)
+        return self._extreme(cr.max, cr.argmax, dim, keepdim, "max")
 
     def min(self, dim=None, keepdim=False):
         if isinstance(dim, cr.Tensor):
             return cr.minimum(self, dim)
-        return self._extreme(cr.min, cr.argmin, dim, keepdim)
+        return self._extreme(cr.min, cr.argmin, dim, keepdim, "min")
 
     def argmax(self, dim=None, keepdim=False):
         return cr.argmax(self, dim, keepdims=keepdim)
@@ -231,9 +315,11 @@ class Tensor(cr.Tensor):
     def norm(self, p="fro", dim=None, keepdim=False):
         order = None if p in ("fro", 2) and dim is None else (None if p == "fro" else p)
         if dim is None and self._data.ndim > 1 and p not in ("fro", 2):
-            return cr.linalg.norm(cr.ravel(self), order)
-        return cr.linalg.norm(self if dim is not None else cr.ravel(self), order, _axis(dim),
-                              keepdim)
+            out = cr.linalg.norm(cr.ravel(self), order)
+        else:
+            out = cr.linalg.norm(self if dim is not None else cr.ravel(self), order, _axis(dim),
+                                 keepdim)
+        return named(out, "norm", self)
 
     def cumsum(self, dim):
         return cr.cumsum(self, dim)
@@ -245,10 +331,10 @@ class Tensor(cr.Tensor):
         return cr.logsumexp(self, _axis(dim), keepdims=keepdim)
 
     def softmax(self, dim):
-        return cr.softmax(self, dim)
+        return named(cr.softmax(self, dim), "softmax", self)
 
     def log_softmax(self, dim):
-        return cr.log_softmax(self, dim)
+        return named(cr.log_softmax(self, dim), "log_softmax", self)
 
     def all(self, dim=None, keepdim=False):
         return cr.all(self, dim, keepdims=keepdim)
@@ -272,21 +358,25 @@ class Tensor(cr.Tensor):
         return cr.reshape(self, other.shape)
 
     def t(self):
-        return cr.transpose(self)
+        return named(cr.transpose(self), "t", self)
+
+    @property
+    def mT(self):  # noqa: N802 - PyTorch's name
+        return self.transpose(-2, -1)
 
     def transpose(self, dim0, dim1):
-        return cr.swapaxes(self, dim0, dim1)
+        return named(cr.swapaxes(self, dim0, dim1), "transpose", self)
 
     def permute(self, *dims):
         return cr.transpose(self, self._shape_args(dims))
 
     def unsqueeze(self, dim):
-        return cr.expand_dims(self, dim)
+        return named(cr.expand_dims(self, dim), "unsqueeze", self)
 
     def squeeze(self, dim=None):
         if dim is not None and self._data.shape[dim] != 1:
             return self  # PyTorch leaves an axis whose length is not 1
-        return cr.squeeze(self, dim)
+        return named(cr.squeeze(self, dim), "squeeze" if dim is None else "squeeze(dim)", self)
 
     def flatten(self, start_dim=0, end_dim=-1):
         shape = self._data.shape
@@ -303,7 +393,7 @@ class Tensor(cr.Tensor):
         return cr.broadcast_to(self, sizes)
 
     def repeat(self, *sizes):
-        return cr.tile(self, self._shape_args(sizes))
+        return named(cr.tile(self, self._shape_args(sizes)), "repeat", self)
 
     # ------------------------------------------------------------ math methods
 
@@ -335,10 +425,23 @@ class Tensor(cr.Tensor):
         return cr.sqrt(self)
 
     def square(self):
-        return cr.square(self)
+        return named(cr.square(self), "square", self)
 
     def pow(self, exponent):
-        return cr.power(self, exponent)
+        return self ** exponent
+
+    def __pow__(self, exponent):
+        out = cr.Tensor.__pow__(self, exponent)
+        return named(out, "pow(tensor, tensor)", self) if isinstance(exponent, cr.Tensor) else out
+
+    def __rpow__(self, base):
+        return named(cr.Tensor.__rpow__(self, base), "pow(number, tensor)", self)
+
+    def __rsub__(self, other):
+        return named(cr.Tensor.__rsub__(self, other), "rsub", self)
+
+    def __rtruediv__(self, other):
+        return named(cr.Tensor.__rtruediv__(self, other), "rdiv", self)
 
     def clamp(self, min=None, max=None):  # noqa: A002 - PyTorch's names
         return cr.clip(self, min, max)
@@ -361,16 +464,27 @@ class Tensor(cr.Tensor):
         return cr.negative(self)
 
     def matmul(self, other):
-        return cr.matmul(self, other)
+        return self @ other
+
+    def __matmul__(self, other):
+        return named(cr.Tensor.__matmul__(self, other), _matmul_function(self, other), self,
+                    other)
+
+    def __rmatmul__(self, other):
+        return named(cr.Tensor.__rmatmul__(self, other), _matmul_function(other, self), self,
+                    other)
 
     def mm(self, other):
-        return cr.matmul(self, other)
+        return named(cr.matmul(self, other), "mm", self, other)
 
     def mv(self, other):
-        return cr.matmul(self, other)
+        return named(cr.matmul(self, other), "mv", self, other)
 
     def dot(self, other):
         return _dot(self, other)
+
+    def __getitem__(self, index):
+        return named(cr.Tensor.__getitem__(self, index), _index_function(index), self)
 
     def eq(self, other):
         return cr.equal(self, other)
@@ -396,8 +510,44 @@ class Tensor(cr.Tensor):
 
 def _dot(a, b):
     if a.ndim != 1 or b.ndim != 1:
-        raise RuntimeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
-    return cr.dot(a, b)
+        raise RuntimeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors "
+                           "(chainrule: dot is the inner product of two vectors; use "
+                           "torch.matmul for matrices)")
+    if a.shape[0] != b.shape[0]:
+        raise RuntimeError(
+            f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] "
+            f"to have the same number of elements, but got {a.shape[0]} and {b.shape[0]} "
+            "elements respectively (chainrule: the two vectors of dot must have one length)")
+    return named(cr.dot(a, b), "dot", a, b)
+
+
+def _matmul_function(a, b) -> str:
+    """PyTorch's matmul dispatches on the dimensions, and names the node by what it ran."""
+    dims = (np.ndim(a), np.ndim(b))
+    return {(1, 1): "dot", (2, 1): "mv", (2, 2): "mm", (1, 2): "matmul(vector, matrix)"}.get(
+        dims, "matmul(batched)")
+
+
+def _index_function(index) -> str:
+    """PyTorch indexes one dimension after another; the node is that of the last step."""
+    parts = index if isinstance(index, tuple) else (index,)
+    last = "alias"
+    for part in parts:
+        if isinstance(part, (builtins.bool, np.bool_)) or not (
+                part is None or part is Ellipsis or isinstance(part, (builtins.int, np.integer,
+                                                                      slice))):
+            return "index"  # a tensor, a list, a mask: advanced indexing
+        if part is None:
+            last = "unsqueeze" if last == "alias" else last
+        elif isinstance(part, slice):
+            last = "slice"
+        elif part is not Ellipsis:
+            last = "select"
+    return last
+
+
+# The book shows ``type(B)`` as ``torch.Tensor``: so does this class, and torch.Size.
+Tensor.__module__ = "torch"
 
 
 # In-place operations speak PyTorch's errors too.

@@ -2,10 +2,12 @@
 
 - ``graph(y)`` / ``trace(f, x=2.0)``: the dependency graph, with values, local partial
   derivatives on the edges and each node's gradient; ``.to_dot()``, ``.render(path)``,
-  and a picture in Jupyter.
+  ``.summary()`` (a table), and a picture in Jupyter.
 - ``explain(f, x)``: the forward sweep, the tangent sweep (x to f) and the adjoint sweep
   (f back to x) as tables, and what each mode costs.
 - ``plot(f, lo, hi, order=1)``: f and its derivatives by autodiff on one figure.
+
+They work on the tensors of every dialect (chainrule.torch, .mxnet, ...) too.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import numpy as np
 
 from ..creation import tensor
 from ..graph import enable_grad, grad_state
-from ..tensor import Tensor
+from ..tensor import Tensor, as_class
 from .explain import explain
 from .graph import Graph, build
 from .plot import plot
@@ -43,27 +45,39 @@ class _Recorder:
         grad_state.observer = self.previous
 
 
+def _input(value, name: str) -> Tensor:
+    """A float64 leaf that requires grad, of the value's own tensor class when it is a
+    dialect's tensor (so that f may use that dialect's methods on it)."""
+    if isinstance(value, Tensor):
+        t = tensor(np.asarray(value._data, dtype=np.float64), requires_grad=True,
+                   name=value.name or name)
+        return as_class(t, value.__class__)
+    return tensor(np.asarray(value, dtype=np.float64), requires_grad=True, name=name)
+
+
 def record(f, *args, **named):
     """Run ``f`` on float64 inputs that require grad (named after the keywords) and keep
-    every value it computes. Returns (output, inputs, recorder values)."""
-    inputs = [tensor(np.asarray(v, dtype=np.float64), requires_grad=True,
-                     name="x" if len(args) == 1 and not named else f"x{i}")
+    every value it computes. Returns (output, inputs, recorder values). An output that
+    is a number, or that does not depend on the inputs, is a constant tensor."""
+    inputs = [_input(v, "x" if len(args) == 1 and not named else f"x{i}")
               for i, v in enumerate(args)]
-    inputs += [tensor(np.asarray(v, dtype=np.float64), requires_grad=True, name=k)
-               for k, v in named.items()]
+    inputs += [_input(v, k) for k, v in named.items()]
     with _Recorder() as recorder, enable_grad():
         out = f(*inputs[:len(args)], **dict(zip(named, inputs[len(args):])))
-    if not isinstance(out, Tensor) or out._node is None:
-        raise ValueError("trace: the function must compute its result from its inputs with "
-                         "chainrule operations")
+    if not isinstance(out, Tensor):
+        try:
+            out = tensor(np.asarray(out, dtype=np.float64))
+        except (TypeError, ValueError):
+            raise TypeError(f"trace: f must return a tensor or a number, got "
+                            f"{type(out).__name__}") from None
     return out, inputs, recorder.values
 
 
 def trace(f, *args, **named) -> Graph:
     """Run ``f`` at the given point and return its full graph: every value, every local
     partial derivative, every gradient. ``trace(f, x=2.0)`` names the input x."""
-    out, _, values = record(f, *args, **named)
-    return build(out, gradients=True, values=values)
+    out, inputs, values = record(f, *args, **named)
+    return build(out, gradients=True, values=values, inputs=inputs)
 
 
 __all__ = ["graph", "trace", "explain", "plot", "Graph"]

@@ -8,7 +8,6 @@ The cost table says what each mode needs for f: Rⁿ → Rᵐ.
 """
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,8 +15,14 @@ import numpy as np
 from ..backward import grad as _grad
 from ..graph import Node
 from ..tensor import wrap
-from .graph import _local_partial, _nodes_in_order
-from .render import fmt
+from .graph import leaf_names, local_partial, nodes_in_order, node_values
+from .text import fmt, table
+
+
+def _factor(value) -> str:
+    """A factor of a product as shown: negative numbers in parentheses."""
+    text = fmt(value)
+    return f"({text})" if text.startswith("-") else text
 
 
 @dataclass
@@ -31,19 +36,22 @@ class Row:
 class Explanation:
     """The three sweeps of ``explain`` and the cost of each mode."""
 
-    def __init__(self, forward, tangent, adjoint, cost, direction, cotangent) -> None:
+    def __init__(self, forward, tangent, adjoint, cost, direction, cotangent,
+                 output_tangent, output_name) -> None:
         self.forward = forward        # rows: vK = op(...) = value
         self.tangent = tangent        # rows: v̇K = Σ ∂vK/∂vJ · v̇J
         self.adjoint = adjoint        # rows: v̄J = Σ v̄K · ∂vK/∂vJ
         self.cost = cost              # dict: the numbers of the cost table
         self.direction = direction    # the input direction the tangent sweep follows
         self.cotangent = cotangent    # the output weights the adjoint sweep starts from
+        self.output_tangent = output_tangent  # J·ẋ, where the tangent sweep ends
+        self.output_name = output_name        # "v6", or "x" when f(x) = x
 
     @property
     def forward_derivative(self) -> np.ndarray:
         """⟨f̄, J·ẋ⟩: the end of the tangent sweep, weighted by the output cotangent
         (for f: R → R simply f'(x))."""
-        return np.asarray(np.sum(self.tangent[-1].value * self.cotangent))
+        return np.asarray(np.sum(self.output_tangent * self.cotangent))
 
     @property
     def reverse_derivative(self) -> np.ndarray:
@@ -60,16 +68,16 @@ class Explanation:
 
     def __str__(self) -> str:
         parts = ["Forward sweep (evaluate f, keep what reverse mode needs)",
-                 _table([(r.name, r.formula, fmt(r.value)) for r in self.forward],
-                        ("", "operation", "value"))]
+                 table([(r.name, r.formula, fmt(r.value)) for r in self.forward],
+                       ("", "operation", "value"))]
         seed = ", ".join(f"{k}̇ = {fmt(v)}" for k, v in self.direction.items())
         parts += ["", f"Tangent sweep, forward mode, from x to f (seed {seed})",
-                  _table([(f"{r.name}̇", r.formula, r.numbers, fmt(r.value))
-                          for r in self.tangent], ("", "chain rule", "numbers", "value"))]
-        parts += ["", f"Adjoint sweep, reverse mode, from f back to x (seed f̄ = "
-                      f"{fmt(self.cotangent)})",
-                  _table([(f"{r.name}̄", r.formula, r.numbers, fmt(r.value))
-                          for r in self.adjoint], ("", "chain rule", "numbers", "value"))]
+                  table([(f"{r.name}̇", r.formula, r.numbers, fmt(r.value))
+                         for r in self.tangent], ("", "chain rule", "numbers", "value"))]
+        parts += ["", f"Adjoint sweep, reverse mode, from f back to x (seed "
+                      f"{self.output_name}̄ = {fmt(self.cotangent)})",
+                  table([(f"{r.name}̄", r.formula, r.numbers, fmt(r.value))
+                         for r in self.adjoint], ("", "chain rule", "numbers", "value"))]
         parts += ["", f"Both sweeps give df = {fmt(self.forward_derivative)} (forward) and "
                       f"{fmt(self.reverse_derivative)} (reverse).", "", self.cost_table()]
         return "\n".join(parts)
@@ -80,8 +88,9 @@ class Explanation:
 
 
 def explain(f, *args, direction=None, cotangent=None, **named) -> Explanation:
-    """Evaluate ``f`` at the given point (``explain(f, 2.0)`` or ``explain(f, x=2.0)``)
-    and show the chain rule applied from x to f and from f back to x.
+    """Evaluate ``f`` at the given point (``explain(f, 2.0)`` or ``explain(f, x=2.0)``;
+    a dialect's tensor as the point gives f that dialect's tensors) and show the chain
+    rule applied from x to f and from f back to x.
 
     ``direction``: the input tangent ẋ of the forward sweep; ``cotangent``: the output
     weights f̄ the adjoint sweep starts from. Both default to the first element (of the
@@ -90,26 +99,24 @@ def explain(f, *args, direction=None, cotangent=None, **named) -> Explanation:
     """
     from . import record
     out, inputs, values = record(f, *args, **named)
-    order = _nodes_in_order(out._node)
-    names = _names(order, inputs)
-    forward = _forward_rows(order, names, values)
+    order = nodes_in_order(out._node) if out._node is not None else []
+    names = leaf_names(inputs, len(order))
+    for number, node in enumerate(order, 1):
+        names[id(node)] = f"v{number}"
+    known = node_values(order, out, values)
     seeds = _seeds(inputs, direction)
-    tangent = _tangent_rows(order, names, inputs, seeds)
+    tangent, output_tangent = _tangent_rows(order, names, inputs, seeds, out)
     if cotangent is None:
         cotangent = np.zeros(out.shape)
         cotangent.reshape(-1)[0] = 1.0
     cotangent = np.broadcast_to(np.asarray(cotangent, dtype=np.float64), out.shape).copy()
-    adjoint = _adjoint_rows(out, order, names, inputs, cotangent)
-    cost = _cost(order, inputs, out)
-    return Explanation(forward, tangent, adjoint, cost,
-                       {t.name: s for t, s in zip(inputs, seeds)}, cotangent)
-
-
-def _names(order, inputs) -> dict:
-    names = {id(t): t.name for t in inputs}
-    for number, node in enumerate(order, 1):
-        names[id(node)] = f"v{number}"
-    return names
+    output_name = (names[id(out._node)] if out._node is not None
+                   else names.get(id(out), "f"))
+    return Explanation(_forward_rows(order, names, values, known, out, inputs), tangent,
+                       _adjoint_rows(out, order, names, inputs, cotangent),
+                       _cost(order, inputs, out),
+                       {names[id(t)]: s for t, s in zip(inputs, seeds)}, cotangent,
+                       output_tangent, output_name)
 
 
 def _argument_names(node, names, values) -> list:
@@ -125,13 +132,13 @@ def _argument_names(node, names, values) -> list:
     return result
 
 
-def _forward_rows(order, names, values) -> list:
-    rows = []
-    for node in order:
-        args = _argument_names(node, names, values)
-        rows.append(Row(names[id(node)], f"{node.prim.name}({', '.join(args)})", "",
-                        np.asarray(values[node][0])))
-    return rows
+def _forward_rows(order, names, values, known, out, inputs) -> list:
+    if not order:  # f(x) = x, or a constant
+        is_input = any(out is t for t in inputs)
+        return [Row(names[id(out)] if is_input else "f", "the input" if is_input
+                    else "a constant", "", np.asarray(out._data))]
+    return [Row(names[id(node)], f"{node.prim.name}({', '.join(_argument_names(node, names, values))})",
+                "", np.asarray(known.get(node))) for node in order]
 
 
 def _seeds(inputs, direction) -> list:
@@ -140,20 +147,14 @@ def _seeds(inputs, direction) -> list:
         return [np.broadcast_to(np.asarray(d, dtype=np.float64), t.shape).copy()
                 for d, t in zip(given, inputs)]
     seeds = [np.zeros(t.shape) for t in inputs]
-    seeds[0].reshape(-1)[0] = 1.0
+    if seeds:
+        seeds[0].reshape(-1)[0] = 1.0
     return seeds
 
 
-def _product(partial, vector) -> np.ndarray:
-    """∂target/∂source (a Jacobian of shape target + source) applied to a tangent."""
-    source_ndim = np.ndim(vector)
-    flat = np.reshape(partial, np.shape(partial)[:np.ndim(partial) - source_ndim] + (-1,))
-    return flat @ np.reshape(vector, -1)
-
-
-def _tangent_rows(order, names, inputs, seeds) -> list:
+def _tangent_rows(order, names, inputs, seeds, out):
     tangent = {id(t): s for t, s in zip(inputs, seeds)}
-    rows = [Row(t.name, "seed", "", s) for t, s in zip(inputs, seeds)]
+    rows = [Row(names[id(t)], "seed", "", s) for t, s in zip(inputs, seeds)]
     for node in order:
         ts = [None if p is None else tangent.get(id(p)) for p in node.parents]
         # The operation's own JVP rule gives the value...
@@ -166,16 +167,24 @@ def _tangent_rows(order, names, inputs, seeds) -> list:
         for i, (parent, t) in enumerate(zip(node.parents, ts)):
             if parent is None or t is None:
                 continue
-            partial = _local_partial(node, i)
+            partial = local_partial(node, i)
             source = names[id(parent)]
             terms.append(f"∂{names[id(node)]}/∂{source}·{source}̇")
-            numbers.append(f"{fmt(partial)}·{fmt(t)}" if partial is not None else "…")
+            numbers.append(f"{_factor(partial)}·{_factor(t)}" if partial is not None else "…")
         rows.append(Row(names[id(node)], " + ".join(terms) or "0",
                         " + ".join(numbers) or "0", value))
-    return rows
+    if out._node is not None:
+        return rows, tangent[id(out._node)]
+    if id(out) in tangent:  # f(x) = x
+        return rows, tangent[id(out)]
+    rows.append(Row("f", "0 (a constant)", "0", np.zeros(out.shape)))
+    return rows, np.zeros(out.shape)
 
 
 def _adjoint_rows(out, order, names, inputs, cotangent) -> list:
+    if not order:  # the identity passes the seed on; a constant sends nothing back
+        return [Row(names[id(t)], "seed" if t is out else "0 (f does not depend on it)",
+                    "", cotangent if t is out else np.zeros(t.shape)) for t in inputs]
     targets, keys = [], []
     for node in order:
         stand_in = wrap(np.zeros(node.shape))
@@ -202,10 +211,10 @@ def _adjoint_rows(out, order, names, inputs, cotangent) -> list:
             continue
         terms, numbers = [], []
         for consumer, i in consumers.get(key, []):
-            partial = _local_partial(consumer, i)
+            partial = local_partial(consumer, i)
             cname = names[id(consumer)]
             terms.append(f"{cname}̄·∂{cname}/∂{name}")
-            numbers.append(f"{fmt(adjoint[id(consumer)])}·{fmt(partial)}"
+            numbers.append(f"{_factor(adjoint[id(consumer)])}·{_factor(partial)}"
                            if partial is not None else "…")
         rows.append(Row(name, " + ".join(terms) or "0", " + ".join(numbers) or "0",
                         adjoint[key]))
@@ -215,49 +224,37 @@ def _adjoint_rows(out, order, names, inputs, cotangent) -> list:
 def _cost(order, inputs, out) -> dict:
     saved = 0
     for node in order:
-        if node.inputs is not None:
-            saved += sum(np.size(v) for v in node.inputs[:len(node.parents)]
+        if node.inputs is not None:  # raw: the arrays themselves (a dialect's .size
+            saved += sum(np.size(v) for v in node.raw[:len(node.parents)]  # may be a method)
                          if v is not None)
         if node.ans is not None:
             saved += np.size(node.ans)
-    n = sum(t.size for t in inputs)
-    m = out.size
-    return {"inputs": n, "outputs": m, "operations": len(order),
+    n = sum(int(np.prod(t.shape, dtype=int)) for t in inputs)
+    m = int(np.prod(out.shape, dtype=int))
+    k = len(order)
+    # Either mode evaluates f itself once (its k operations), and each sweep then applies
+    # one derivative rule per operation: JVP rules forward, VJP rules backward.
+    return {"inputs": n, "outputs": m, "operations": k,
             "forward_sweeps": n, "reverse_sweeps": m,
-            "forward_operations": n * len(order), "reverse_operations": m * len(order),
-            "saved_values": saved}
+            "forward_operations": k + n * k, "reverse_operations": k + m * k,
+            "saved_values": saved,
+            "cheaper": ("reverse" if m < n else "forward" if n < m else "either")}
 
 
 def _cost_text(cost) -> str:
+    k = cost["operations"]
     rows = [("forward (tangent) mode", f"{cost['forward_sweeps']} (one per input)",
-             str(cost["forward_operations"]), "0 (values are used as they are computed)"),
+             f"{cost['forward_operations']} = {k} + {cost['forward_sweeps']}×{k}",
+             "0 (values are used as they are computed)"),
             ("reverse (adjoint) mode", f"{cost['reverse_sweeps']} (one per output)",
-             str(cost["reverse_operations"]),
+             f"{cost['reverse_operations']} = {k} + {cost['reverse_sweeps']}×{k}",
              f"{cost['saved_values']} (kept from the forward sweep)")]
-    verdict = ("reverse mode is cheaper: fewer outputs than inputs"
-               if cost["outputs"] < cost["inputs"] else
-               "forward mode is cheaper: fewer inputs than outputs"
-               if cost["inputs"] < cost["outputs"] else
-               "as many inputs as outputs: forward mode saves the memory")
+    verdict = {"reverse": "reverse mode is cheaper: fewer outputs than inputs",
+               "forward": "forward mode is cheaper: fewer inputs than outputs",
+               "either": "as many inputs as outputs: the same work either way, and "
+                         "forward mode saves the memory"}[cost["cheaper"]]
     return (f"The whole Jacobian of f: R^{cost['inputs']} → R^{cost['outputs']} "
-            f"({cost['operations']} operations):\n"
-            + _table(rows, ("mode", "sweeps", "operations", "values held")) + f"\n{verdict}")
-
-
-def _width(text: str) -> int:
-    """Columns on screen: the dots of ẋ and bars of x̄ are combining marks, not columns."""
-    return sum(1 for c in text if not unicodedata.combining(c))
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
-
-
-def _table(rows, header) -> str:
-    rows = [tuple(str(c) for c in r) for r in rows]
-    widths = [max(_width(str(h)), *(_width(r[i]) for r in rows)) if rows else len(str(h))
-              for i, h in enumerate(header)]
-    line = "  ".join(_pad(str(h), w) for h, w in zip(header, widths)).rstrip()
-    rule = "  ".join("-" * w for w in widths)
-    body = ["  ".join(_pad(c, w) for c, w in zip(r, widths)).rstrip() for r in rows]
-    return "\n".join([line, rule] + body)
+            f"({k} operations):\n"
+            + table(rows, ("mode", "sweeps", "operations", "values held"))
+            + f"\noperations: f's {k} once, then one derivative rule per operation per "
+              f"sweep\n{verdict}")

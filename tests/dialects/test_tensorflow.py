@@ -1,57 +1,16 @@
-"""The TensorFlow tab of the chapter (and the exercises, and section 2.1's data
-manipulation) with only the import line changed: the book's outputs, exactly, as
-TensorFlow prints them."""
+"""The TensorFlow dialect beyond the chapter's cells (those run from the seeds in
+test_book.py): the exercises, the tape's policy, tensors and variables, and section 2.1's
+data manipulation, written as notebook cells with the book's ``import tensorflow as tf``,
+the only line the tests change."""
 from __future__ import annotations
 
 import re
 
 import numpy as np
 import pytest
-from notebook import run_cell
+from notebook import book, run_cell
 
 import chainrule.tensorflow as tf
-
-
-def tab(code: str) -> str:
-    """The book's code with its import line pointed at chainrule (the only change)."""
-    return code.replace("import tensorflow as tf", "import chainrule.tensorflow as tf")
-
-
-def book(*cells, namespace=None):
-    """Run (code, expected output) pairs in one namespace, as the notebook does."""
-    namespace = {} if namespace is None else namespace
-    for code, expected in cells:
-        assert run_cell(tab(code), namespace) == expected, code
-    return namespace
-
-
-def test_chapter():
-    book(
-        ("import tensorflow as tf\n\nx = tf.range(4, dtype=tf.float32)\nx",
-         "<tf.Tensor: shape=(4,), dtype=float32, numpy=array([0., 1., 2., 3.], dtype=float32)>"),
-        ("x = tf.Variable(x)", ""),
-        ("# Record all computations onto a tape\nwith tf.GradientTape() as t:\n"
-         "    y = 2 * tf.tensordot(x, x, axes=1)\ny",
-         "<tf.Tensor: shape=(), dtype=float32, numpy=28.0>"),
-        ("x_grad = t.gradient(y, x)\nx_grad",
-         "<tf.Tensor: shape=(4,), dtype=float32, numpy=array([ 0.,  4.,  8., 12.], "
-         "dtype=float32)>"),
-        ("x_grad == 4 * x",
-         "<tf.Tensor: shape=(4,), dtype=bool, numpy=array([ True,  True,  True,  True])>"),
-        ("with tf.GradientTape() as t:\n    y = tf.reduce_sum(x)\n"
-         "t.gradient(y, x)  # Overwritten by the newly calculated gradient",
-         "<tf.Tensor: shape=(4,), dtype=float32, numpy=array([1., 1., 1., 1.], dtype=float32)>"),
-        ("with tf.GradientTape() as t:\n    y = x * x\n"
-         "t.gradient(y, x)  # Same as `y = tf.reduce_sum(x * x)`",
-         "<tf.Tensor: shape=(4,), dtype=float32, numpy=array([0., 2., 4., 6.], dtype=float32)>"),
-        ("# Set `persistent=True` to preserve the compute graph. \n"
-         "# This lets us run `t.gradient` more than once\n"
-         "with tf.GradientTape(persistent=True) as t:\n    y = x * x\n"
-         "    u = tf.stop_gradient(y)\n    z = u * x\n\nx_grad = t.gradient(z, x)\nx_grad == u",
-         "<tf.Tensor: shape=(4,), dtype=bool, numpy=array([ True,  True,  True,  True])>"),
-        ("t.gradient(y, x) == 2 * x",
-         "<tf.Tensor: shape=(4,), dtype=bool, numpy=array([ True,  True,  True,  True])>"),
-    )
 
 
 CONTROL_FLOW = """
@@ -67,18 +26,21 @@ def f(a):
 """
 
 
-def _positive_seeds(count):
-    """Seeds whose first draw is positive: then f(a) = 2^k a exactly and d / a is exactly
-    the gradient, so the book's ``True`` does not depend on rounding."""
-    seeds = []
-    for seed in range(100):
+# Seeds whose first draw is positive: then f(a) = 2^k a exactly and d / a is exactly the
+# gradient, so the book's ``True`` does not depend on rounding (the chapter itself runs
+# with draws of both signs in test_book.py).
+POSITIVE_SEEDS = [0, 1, 2, 3]
+
+
+def test_the_positive_seeds_still_draw_positive_numbers():
+    draws = []
+    for seed in POSITIVE_SEEDS:
         tf.random.set_seed(seed)
-        if float(tf.random.normal(shape=())) > 0:
-            seeds.append(seed)
-    return seeds[:count]
+        draws.append(float(tf.random.normal(shape=())))
+    assert len(draws) == 4 and all(d > 0 for d in draws), draws
 
 
-@pytest.mark.parametrize("seed", _positive_seeds(4))
+@pytest.mark.parametrize("seed", POSITIVE_SEEDS)
 def test_control_flow(seed):
     tf.random.set_seed(seed)
     ns = book(("import tensorflow as tf", ""), (CONTROL_FLOW, ""))
@@ -365,84 +327,48 @@ def test_the_gradient_of_a_recorded_value_after_its_variable_changed_is_refused(
 
 
 def test_data_manipulation():
-    exp_values = ("array([1.0000000e+00, 2.7182820e+00, 7.3890557e+00, 2.0085537e+01,\n"
-                  "       5.4598148e+01, 1.4841316e+02, 4.0342877e+02, 1.0966332e+03,\n"
-                  "       2.9809580e+03, 8.1030840e+03, 2.2026467e+04, 5.9874141e+04],\n"
-                  "      dtype=float32)")
     ns = book(
-        ("import tensorflow as tf", ""),
-        ("x = tf.range(12, dtype=tf.float32)\nx",
-         "<tf.Tensor: shape=(12,), dtype=float32, numpy=\n"
-         "array([ 0.,  1.,  2.,  3.,  4.,  5.,  6.,  7.,  8.,  9., 10., 11.],\n"
-         "      dtype=float32)>"),
-        ("tf.size(x)", "<tf.Tensor: shape=(), dtype=int32, numpy=12>"),
-        ("x.shape", "TensorShape([12])"),
-        ("X = tf.reshape(x, (3, 4))\nX",
-         "<tf.Tensor: shape=(3, 4), dtype=float32, numpy=\n"
-         "array([[ 0.,  1.,  2.,  3.],\n       [ 4.,  5.,  6.,  7.],\n"
-         "       [ 8.,  9., 10., 11.]], dtype=float32)>"),
-        ("tf.zeros((2, 3, 4))",
-         "<tf.Tensor: shape=(2, 3, 4), dtype=float32, numpy=\n"
-         "array([[[0., 0., 0., 0.],\n        [0., 0., 0., 0.],\n        [0., 0., 0., 0.]],\n\n"
-         "       [[0., 0., 0., 0.],\n        [0., 0., 0., 0.],\n        [0., 0., 0., 0.]]], "
-         "dtype=float32)>"),
-        ("tf.ones((2, 3, 4))",
-         "<tf.Tensor: shape=(2, 3, 4), dtype=float32, numpy=\n"
-         "array([[[1., 1., 1., 1.],\n        [1., 1., 1., 1.],\n        [1., 1., 1., 1.]],\n\n"
-         "       [[1., 1., 1., 1.],\n        [1., 1., 1., 1.],\n        [1., 1., 1., 1.]]], "
-         "dtype=float32)>"),
-        ("tf.constant([[2, 1, 4, 3], [1, 2, 3, 4], [4, 3, 2, 1]])",
-         "<tf.Tensor: shape=(3, 4), dtype=int32, numpy=\n"
-         "array([[2, 1, 4, 3],\n       [1, 2, 3, 4],\n       [4, 3, 2, 1]], dtype=int32)>"),
-        ("X[-1], X[1:3]",
-         "(<tf.Tensor: shape=(4,), dtype=float32, numpy=array([ 8.,  9., 10., 11.], "
-         "dtype=float32)>, <tf.Tensor: shape=(2, 4), dtype=float32, numpy=\n"
-         "array([[ 4.,  5.,  6.,  7.],\n       [ 8.,  9., 10., 11.]], dtype=float32)>)"),
-        ("X_var = tf.Variable(X)\nX_var[1, 2].assign(9)\nX_var",
-         "<tf.Variable 'Variable:0' shape=(3, 4) dtype=float32, numpy=\n"
-         "array([[ 0.,  1.,  2.,  3.],\n       [ 4.,  5.,  9.,  7.],\n"
-         "       [ 8.,  9., 10., 11.]], dtype=float32)>"),
-        ("X_var = tf.Variable(X)\n"
-         "X_var[0:2, :].assign(tf.ones(X_var[0:2,:].shape, dtype = tf.float32) * 12)\nX_var",
-         "<tf.Variable 'Variable:0' shape=(3, 4) dtype=float32, numpy=\n"
-         "array([[12., 12., 12., 12.],\n       [12., 12., 12., 12.],\n"
-         "       [ 8.,  9., 10., 11.]], dtype=float32)>"),
+        ('import tensorflow as tf',
+         ''),
+        ('x = tf.range(12, dtype=tf.float32)\nx',
+         '<tf.Tensor: shape=(12,), dtype=float32, numpy=\narray([ 0.,  1.,  2.,  3.,  4.,  5.,  6.,  7.,  8.,  9., 10., 11.],\n      dtype=float32)>'),
+        ('tf.size(x)',
+         '<tf.Tensor: shape=(), dtype=int32, numpy=12>'),
+        ('x.shape',
+         'TensorShape([12])'),
+        ('X = tf.reshape(x, (3, 4))\nX',
+         '<tf.Tensor: shape=(3, 4), dtype=float32, numpy=\narray([[ 0.,  1.,  2.,  3.],\n       [ 4.,  5.,  6.,  7.],\n       [ 8.,  9., 10., 11.]], dtype=float32)>'),
+        ('tf.zeros((2, 3, 4))',
+         '<tf.Tensor: shape=(2, 3, 4), dtype=float32, numpy=\narray([[[0., 0., 0., 0.],\n        [0., 0., 0., 0.],\n        [0., 0., 0., 0.]],\n\n       [[0., 0., 0., 0.],\n        [0., 0., 0., 0.],\n        [0., 0., 0., 0.]]], dtype=float32)>'),
+        ('tf.ones((2, 3, 4))',
+         '<tf.Tensor: shape=(2, 3, 4), dtype=float32, numpy=\narray([[[1., 1., 1., 1.],\n        [1., 1., 1., 1.],\n        [1., 1., 1., 1.]],\n\n       [[1., 1., 1., 1.],\n        [1., 1., 1., 1.],\n        [1., 1., 1., 1.]]], dtype=float32)>'),
+        ('tf.constant([[2, 1, 4, 3], [1, 2, 3, 4], [4, 3, 2, 1]])',
+         '<tf.Tensor: shape=(3, 4), dtype=int32, numpy=\narray([[2, 1, 4, 3],\n       [1, 2, 3, 4],\n       [4, 3, 2, 1]], dtype=int32)>'),
+        ('X[-1], X[1:3]',
+         '(<tf.Tensor: shape=(4,), dtype=float32, numpy=array([ 8.,  9., 10., 11.], dtype=float32)>,\n <tf.Tensor: shape=(2, 4), dtype=float32, numpy=\n array([[ 4.,  5.,  6.,  7.],\n        [ 8.,  9., 10., 11.]], dtype=float32)>)'),
+        ('X_var = tf.Variable(X)\nX_var[1, 2].assign(9)\nX_var',
+         "<tf.Variable 'Variable:0' shape=(3, 4) dtype=float32, numpy=\narray([[ 0.,  1.,  2.,  3.],\n       [ 4.,  5.,  9.,  7.],\n       [ 8.,  9., 10., 11.]], dtype=float32)>"),
+        ('X_var = tf.Variable(X)\nX_var[0:2, :].assign(tf.ones(X_var[0:2,:].shape, dtype = tf.float32) * 12)\nX_var',
+         "<tf.Variable 'Variable:0' shape=(3, 4) dtype=float32, numpy=\narray([[12., 12., 12., 12.],\n       [12., 12., 12., 12.],\n       [ 8.,  9., 10., 11.]], dtype=float32)>"),
         # NumPy's float32 exp; TensorFlow's (Eigen's) differs in the last digit of a few.
-        ("tf.exp(x)", "<tf.Tensor: shape=(12,), dtype=float32, numpy=\n" + exp_values + ">"),
-        ("x = tf.constant([1.0, 2, 4, 8])\ny = tf.constant([2.0, 2, 2, 2])\n"
-         "x + y, x - y, x * y, x / y, x ** y",
-         "(<tf.Tensor: shape=(4,), dtype=float32, numpy=array([ 3.,  4.,  6., 10.], "
-         "dtype=float32)>, <tf.Tensor: shape=(4,), dtype=float32, numpy=array([-1.,  0.,  2.,  "
-         "6.], dtype=float32)>, <tf.Tensor: shape=(4,), dtype=float32, numpy=array([ 2.,  4.,  "
-         "8., 16.], dtype=float32)>, <tf.Tensor: shape=(4,), dtype=float32, numpy=array([0.5, "
-         "1. , 2. , 4. ], dtype=float32)>, <tf.Tensor: shape=(4,), dtype=float32, "
-         "numpy=array([ 1.,  4., 16., 64.], dtype=float32)>)"),
-        ("X = tf.reshape(tf.range(12, dtype=tf.float32), (3, 4))\n"
-         "Y = tf.constant([[2.0, 1, 4, 3], [1, 2, 3, 4], [4, 3, 2, 1]])\n"
-         "tf.concat([X, Y], axis=0), tf.concat([X, Y], axis=1)",
-         "(<tf.Tensor: shape=(6, 4), dtype=float32, numpy=\n"
-         "array([[ 0.,  1.,  2.,  3.],\n       [ 4.,  5.,  6.,  7.],\n       [ 8.,  9., 10., 11.],"
-         "\n       [ 2.,  1.,  4.,  3.],\n       [ 1.,  2.,  3.,  4.],\n"
-         "       [ 4.,  3.,  2.,  1.]], dtype=float32)>, "
-         "<tf.Tensor: shape=(3, 8), dtype=float32, numpy=\n"
-         "array([[ 0.,  1.,  2.,  3.,  2.,  1.,  4.,  3.],\n"
-         "       [ 4.,  5.,  6.,  7.,  1.,  2.,  3.,  4.],\n"
-         "       [ 8.,  9., 10., 11.,  4.,  3.,  2.,  1.]], dtype=float32)>)"),
-        ("X == Y",
-         "<tf.Tensor: shape=(3, 4), dtype=bool, numpy=\n"
-         "array([[False,  True, False,  True],\n       [False, False, False, False],\n"
-         "       [False, False, False, False]])>"),
-        ("tf.reduce_sum(X)", "<tf.Tensor: shape=(), dtype=float32, numpy=66.0>"),
-        ("a = tf.reshape(tf.range(3), (3, 1))\nb = tf.reshape(tf.range(2), (1, 2))\na, b",
-         "(<tf.Tensor: shape=(3, 1), dtype=int32, numpy=\n"
-         "array([[0],\n       [1],\n       [2]], dtype=int32)>, "
-         "<tf.Tensor: shape=(1, 2), dtype=int32, numpy=array([[0, 1]], dtype=int32)>)"),
-        ("a + b",
-         "<tf.Tensor: shape=(3, 2), dtype=int32, numpy=\n"
-         "array([[0, 1],\n       [1, 2],\n       [2, 3]], dtype=int32)>"),
-        ("before = id(Y)\nY = Y + X\nid(Y) == before", "False"),
-        ("A = X.numpy()\nB = tf.constant(A)\ntype(A), type(B)",
-         "(<class 'numpy.ndarray'>, <class 'chainrule.tensorflow._tensor.Tensor'>)"),
+        ('tf.exp(x)',
+         '<tf.Tensor: shape=(12,), dtype=float32, numpy=\narray([1.0000000e+00, 2.7182820e+00, 7.3890557e+00, 2.0085537e+01,\n       5.4598148e+01, 1.4841316e+02, 4.0342877e+02, 1.0966332e+03,\n       2.9809580e+03, 8.1030840e+03, 2.2026467e+04, 5.9874141e+04],\n      dtype=float32)>'),
+        ('x = tf.constant([1.0, 2, 4, 8])\ny = tf.constant([2.0, 2, 2, 2])\nx + y, x - y, x * y, x / y, x ** y',
+         '(<tf.Tensor: shape=(4,), dtype=float32, numpy=array([ 3.,  4.,  6., 10.], dtype=float32)>,\n <tf.Tensor: shape=(4,), dtype=float32, numpy=array([-1.,  0.,  2.,  6.], dtype=float32)>,\n <tf.Tensor: shape=(4,), dtype=float32, numpy=array([ 2.,  4.,  8., 16.], dtype=float32)>,\n <tf.Tensor: shape=(4,), dtype=float32, numpy=array([0.5, 1. , 2. , 4. ], dtype=float32)>,\n <tf.Tensor: shape=(4,), dtype=float32, numpy=array([ 1.,  4., 16., 64.], dtype=float32)>)'),
+        ('X = tf.reshape(tf.range(12, dtype=tf.float32), (3, 4))\nY = tf.constant([[2.0, 1, 4, 3], [1, 2, 3, 4], [4, 3, 2, 1]])\ntf.concat([X, Y], axis=0), tf.concat([X, Y], axis=1)',
+         '(<tf.Tensor: shape=(6, 4), dtype=float32, numpy=\n array([[ 0.,  1.,  2.,  3.],\n        [ 4.,  5.,  6.,  7.],\n        [ 8.,  9., 10., 11.],\n        [ 2.,  1.,  4.,  3.],\n        [ 1.,  2.,  3.,  4.],\n        [ 4.,  3.,  2.,  1.]], dtype=float32)>,\n <tf.Tensor: shape=(3, 8), dtype=float32, numpy=\n array([[ 0.,  1.,  2.,  3.,  2.,  1.,  4.,  3.],\n        [ 4.,  5.,  6.,  7.,  1.,  2.,  3.,  4.],\n        [ 8.,  9., 10., 11.,  4.,  3.,  2.,  1.]], dtype=float32)>)'),
+        ('X == Y',
+         '<tf.Tensor: shape=(3, 4), dtype=bool, numpy=\narray([[False,  True, False,  True],\n       [False, False, False, False],\n       [False, False, False, False]])>'),
+        ('tf.reduce_sum(X)',
+         '<tf.Tensor: shape=(), dtype=float32, numpy=66.0>'),
+        ('a = tf.reshape(tf.range(3), (3, 1))\nb = tf.reshape(tf.range(2), (1, 2))\na, b',
+         '(<tf.Tensor: shape=(3, 1), dtype=int32, numpy=\n array([[0],\n        [1],\n        [2]], dtype=int32)>,\n <tf.Tensor: shape=(1, 2), dtype=int32, numpy=array([[0, 1]], dtype=int32)>)'),
+        ('a + b',
+         '<tf.Tensor: shape=(3, 2), dtype=int32, numpy=\narray([[0, 1],\n       [1, 2],\n       [2, 3]], dtype=int32)>'),
+        ('before = id(Y)\nY = Y + X\nid(Y) == before',
+         'False'),
+        ('A = X.numpy()\nB = tf.constant(A)\ntype(A), type(B)',
+         '(numpy.ndarray, tensorflow.python.framework.ops.EagerTensor)'),
     )
     # The same Variable before and after assign, as the book's printed ids show.
     shown = run_cell("Z = tf.Variable(tf.zeros_like(Y))\nprint('id(Z):', id(Z))\n"

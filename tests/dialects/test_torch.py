@@ -1,42 +1,16 @@
-"""The PyTorch tab of the chapter (and the reader's notebook, and section 2.1's data
-manipulation) with ``import chainrule.torch as torch``: the book's outputs, exactly."""
+"""The PyTorch dialect beyond the chapter's cells (those run from the seeds in
+test_book.py): the exercises, the policies, and section 2.1's data manipulation, each
+written as a notebook cell with the book's ``import torch``, which is the only line the
+tests change (to ``import chainrule.torch as torch``)."""
 from __future__ import annotations
 
 import re
 
 import numpy as np
 import pytest
-from notebook import run_cell
+from notebook import book, run_cell
 
 import chainrule.torch as torch
-
-
-def book(*cells):
-    """Run (code, expected output) pairs in one namespace, as the notebook does."""
-    namespace = {"torch": torch}
-    for code, expected in cells:
-        assert run_cell(code, namespace) == expected, code
-    return namespace
-
-
-def test_chapter():
-    book(
-        ("x = torch.arange(4.0)\nx", "tensor([0., 1., 2., 3.])"),
-        ("x.requires_grad_(True)  # Better create `x = torch.arange(4.0, requires_grad=True)`\n"
-         "x.grad                  # The default value is None", ""),
-        ("y = 2 * torch.dot(x, x)\ny", "tensor(28., grad_fn=<MulBackward0>)"),
-        ("y.backward()\nx.grad", "tensor([ 0.,  4.,  8., 12.])"),
-        ("x.grad == 4 * x", "tensor([True, True, True, True])"),
-        ("x.grad.zero_()  # Reset the gradient\ny = x.sum()\ny.backward()\nx.grad",
-         "tensor([1., 1., 1., 1.])"),
-        ("x.grad.zero_()\ny = x * x\ny.backward(gradient=torch.ones(len(y)))  # Faster: "
-         "y.sum().backward()\nx.grad", "tensor([0., 2., 4., 6.])"),
-        ("x.grad.zero_()\ny = x * x\nu = y.detach()\nz = u * x\n\nz.sum().backward()\n"
-         "x.grad == u", "tensor([True, True, True, True])"),
-        ("x.grad.zero_()\ny.sum().backward()\nx.grad == 2 * x",
-         "tensor([True, True, True, True])"),
-    )
-
 
 CONTROL_FLOW = """
 def f(a):
@@ -49,37 +23,6 @@ def f(a):
         c = 100 * b
     return c
 """
-
-
-@pytest.mark.parametrize("seed", range(5))
-def test_control_flow(seed):
-    torch.manual_seed(seed)
-    ns = book(
-        (CONTROL_FLOW, ""),
-        ("a = torch.randn(size=(), requires_grad=True)\nd = f(a)\nd.backward()", ""),
-        ("a.grad == d / a", "tensor(True)"),
-    )
-    shown = run_cell("d", ns)
-    assert re.fullmatch(r"tensor\(-?\d+\.\d+, grad_fn=<MulBackward0>\)", shown), shown
-    assert re.fullmatch(r"tensor\(\d+\.\)", run_cell("a.grad", ns))
-    assert run_cell("d / a", ns).endswith("grad_fn=<DivBackward0>)")
-
-
-def test_the_readers_notebook():
-    """Seed 001: printed values, and the second-derivative experiment."""
-    book(
-        ("x = torch.arange(4.0)\nx.requires_grad_(True)\nprint(x.grad)", "None"),
-        ("y = 2*torch.dot(x, x)\nprint(y)", "tensor(28., grad_fn=<MulBackward0>)"),
-        ("x.grad.zero_() if x.grad is not None else None\ny = x * x\nprint(y)",
-         "tensor([0., 1., 4., 9.], grad_fn=<MulBackward0>)"),
-        ("u = y.detach()\nz = x * u\nz", "tensor([ 0.,  1.,  8., 27.], grad_fn=<MulBackward0>)"),
-        ("x = torch.tensor(2.0, requires_grad=True)\ny = x**3\ny.backward(retain_graph=True)\n"
-         "dy_dx = torch.autograd.grad(y, x, create_graph=True)[0]\n"
-         "d2y_dx2 = torch.autograd.grad(dy_dx, x)[0]\n"
-         "print(f'First derivative (dy/dx) at x=2: {dy_dx.item()}')\n"
-         "print(f'Second derivative (d2y/dx2) at x=2: {d2y_dx2.item()}')",
-         "First derivative (dy/dx) at x=2: 12.0\nSecond derivative (d2y/dx2) at x=2: 12.0"),
-    )
 
 
 # ---------------------------------------------------------------- exercises
@@ -101,7 +44,7 @@ def test_exercise_backward_twice_raises_pytorchs_error():
 
 @pytest.mark.parametrize("shape", [(3,), (2, 3)])
 def test_exercise_control_flow_with_vector_and_matrix_input(shape):
-    ns = book((CONTROL_FLOW, ""))
+    ns = book(("import torch", ""), (CONTROL_FLOW, ""))
     f = ns["f"]
     torch.manual_seed(0)
     a = torch.randn(size=shape, requires_grad=True)
@@ -146,50 +89,82 @@ def test_autograd_grad_of_a_tensor_that_does_not_require_grad():
 # ---------------------------------------------------------------- section 2.1
 
 
+# Each cell as Jupyter shows it, after the book's ``import torch``.
+DATA_MANIPULATION = [
+    ('import torch',
+     ''),
+    ('x = torch.arange(12, dtype=torch.float32)\nx',
+     'tensor([ 0.,  1.,  2.,  3.,  4.,  5.,  6.,  7.,  8.,  9., 10., 11.])'),
+    ('x.numel()',
+     '12'),
+    ('x.shape',
+     'torch.Size([12])'),
+    ('X = x.reshape(3, 4)\nX',
+     'tensor([[ 0.,  1.,  2.,  3.],\n        [ 4.,  5.,  6.,  7.],\n        [ 8.,  9., 10., 11.]])'),
+    ('torch.zeros((2, 3, 4))',
+     'tensor([[[0., 0., 0., 0.],\n         [0., 0., 0., 0.],\n         [0., 0., 0., 0.]],\n\n        [[0., 0., 0., 0.],\n         [0., 0., 0., 0.],\n         [0., 0., 0., 0.]]])'),
+    ('torch.ones((2, 3, 4))',
+     'tensor([[[1., 1., 1., 1.],\n         [1., 1., 1., 1.],\n         [1., 1., 1., 1.]],\n\n        [[1., 1., 1., 1.],\n         [1., 1., 1., 1.],\n         [1., 1., 1., 1.]]])'),
+    ('torch.randn(3, 4).shape',
+     'torch.Size([3, 4])'),
+    ('torch.tensor([[2, 1, 4, 3], [1, 2, 3, 4], [4, 3, 2, 1]])',
+     'tensor([[2, 1, 4, 3],\n        [1, 2, 3, 4],\n        [4, 3, 2, 1]])'),
+    ('X[-1], X[1:3]',
+     '(tensor([ 8.,  9., 10., 11.]),\n tensor([[ 4.,  5.,  6.,  7.],\n         [ 8.,  9., 10., 11.]]))'),
+    ('X[1, 2] = 17\nX',
+     'tensor([[ 0.,  1.,  2.,  3.],\n        [ 4.,  5., 17.,  7.],\n        [ 8.,  9., 10., 11.]])'),
+    ('X[:2, :] = 12\nX',
+     'tensor([[12., 12., 12., 12.],\n        [12., 12., 12., 12.],\n        [ 8.,  9., 10., 11.]])'),
+    ('x[:4]  # X is a view of x, as in PyTorch',
+     'tensor([12., 12., 12., 12.])'),
+    # NumPy's float32 exp; PyTorch's differs in the last digit of a few values.
+    ('torch.exp(x)',
+     'tensor([162754.7812, 162754.7812, 162754.7812, 162754.7812, 162754.7812,\n        162754.7812, 162754.7812, 162754.7812,   2980.9580,   8103.0840,\n         22026.4668,  59874.1406])'),
+    ('x = torch.tensor([1.0, 2, 4, 8])\ny = torch.tensor([2, 2, 2, 2])\nx + y, x - y, x * y, x / y, x ** y',
+     '(tensor([ 3.,  4.,  6., 10.]),\n tensor([-1.,  0.,  2.,  6.]),\n tensor([ 2.,  4.,  8., 16.]),\n tensor([0.5000, 1.0000, 2.0000, 4.0000]),\n tensor([ 1.,  4., 16., 64.]))'),
+    ('X = torch.arange(12, dtype=torch.float32).reshape((3,4))\nY = torch.tensor([[2.0, 1, 4, 3], [1, 2, 3, 4], [4, 3, 2, 1]])\ntorch.cat((X, Y), dim=0), torch.cat((X, Y), dim=1)',
+     '(tensor([[ 0.,  1.,  2.,  3.],\n         [ 4.,  5.,  6.,  7.],\n         [ 8.,  9., 10., 11.],\n         [ 2.,  1.,  4.,  3.],\n         [ 1.,  2.,  3.,  4.],\n         [ 4.,  3.,  2.,  1.]]),\n tensor([[ 0.,  1.,  2.,  3.,  2.,  1.,  4.,  3.],\n         [ 4.,  5.,  6.,  7.,  1.,  2.,  3.,  4.],\n         [ 8.,  9., 10., 11.,  4.,  3.,  2.,  1.]]))'),
+    ('X == Y',
+     'tensor([[False,  True, False,  True],\n        [False, False, False, False],\n        [False, False, False, False]])'),
+    ('X.sum()',
+     'tensor(66.)'),
+    ('a = torch.arange(3).reshape((3, 1))\nb = torch.arange(2).reshape((1, 2))\na, b',
+     '(tensor([[0],\n         [1],\n         [2]]),\n tensor([[0, 1]]))'),
+    ('a + b',
+     'tensor([[0, 1],\n        [1, 2],\n        [2, 3]])'),
+    ('before = id(Y)\nY = Y + X\nid(Y) == before',
+     'False'),
+    ('Z = torch.zeros_like(Y)\nbefore = id(Z)\nZ[:] = X + Y\nid(Z) == before',
+     'True'),
+    ('before = id(X)\nX += Y\nid(X) == before',
+     'True'),
+    ('A = X.numpy()\nB = torch.from_numpy(A)\ntype(A), type(B)',
+     '(numpy.ndarray, torch.Tensor)'),
+    ('a = torch.tensor([3.5])\na, a.item(), float(a), int(a)',
+     '(tensor([3.5000]), 3.5, 3.5, 3)'),
+]
+
+
 def test_data_manipulation():
-    book(
-        ("x = torch.arange(12, dtype=torch.float32)\nx",
-         "tensor([ 0.,  1.,  2.,  3.,  4.,  5.,  6.,  7.,  8.,  9., 10., 11.])"),
-        ("x.numel()", "12"),
-        ("x.shape", "torch.Size([12])"),
-        ("X = x.reshape(3, 4)\nX", "tensor([[ 0.,  1.,  2.,  3.],\n        [ 4.,  5.,  6.,  7.],"
-                                  "\n        [ 8.,  9., 10., 11.]])"),
-        ("torch.zeros((2, 3, 4)).shape", "torch.Size([2, 3, 4])"),
-        ("torch.ones((2, 3))", "tensor([[1., 1., 1.],\n        [1., 1., 1.]])"),
-        ("torch.randn(3, 4).shape", "torch.Size([3, 4])"),
-        ("torch.tensor([[2, 1, 4, 3], [1, 2, 3, 4], [4, 3, 2, 1]])",
-         "tensor([[2, 1, 4, 3],\n        [1, 2, 3, 4],\n        [4, 3, 2, 1]])"),
-        ("X[-1], X[1:3]", "(tensor([ 8.,  9., 10., 11.]), tensor([[ 4.,  5.,  6.,  7.],\n"
-                          "        [ 8.,  9., 10., 11.]]))"),
-        ("X[1, 2] = 17\nX", "tensor([[ 0.,  1.,  2.,  3.],\n        [ 4.,  5., 17.,  7.],\n"
-                           "        [ 8.,  9., 10., 11.]])"),
-        ("X[:2, :] = 12\nX", "tensor([[12., 12., 12., 12.],\n        [12., 12., 12., 12.],\n"
-                            "        [ 8.,  9., 10., 11.]])"),
-        ("x[:4]  # X is a view of x, as in PyTorch", "tensor([12., 12., 12., 12.])"),
-        ("torch.exp(torch.tensor([1.0, 2, 4, 8]))",
-         "tensor([2.7183e+00, 7.3891e+00, 5.4598e+01, 2.9810e+03])"),
-        ("x = torch.tensor([1.0, 2, 4, 8])\ny = torch.tensor([2, 2, 2, 2])\n"
-         "x + y, x - y, x * y, x / y, x ** y",
-         "(tensor([ 3.,  4.,  6., 10.]), tensor([-1.,  0.,  2.,  6.]), "
-         "tensor([ 2.,  4.,  8., 16.]), tensor([0.5000, 1.0000, 2.0000, 4.0000]), "
-         "tensor([ 1.,  4., 16., 64.]))"),
-        ("X = torch.arange(12, dtype=torch.float32).reshape((3,4))\n"
-         "Y = torch.tensor([[2.0, 1, 4, 3], [1, 2, 3, 4], [4, 3, 2, 1]])\n"
-         "torch.cat((X, Y), dim=0).shape, torch.cat((X, Y), dim=1).shape",
-         "(torch.Size([6, 4]), torch.Size([3, 8]))"),
-        ("X == Y", "tensor([[False,  True, False,  True],\n        [False, False, False, False],"
-                   "\n        [False, False, False, False]])"),
-        ("X.sum()", "tensor(66.)"),
-        ("a = torch.arange(3).reshape((3, 1))\nb = torch.arange(2).reshape((1, 2))\na + b",
-         "tensor([[0, 1],\n        [1, 2],\n        [2, 3]])"),
-        ("before = id(Y)\nY = Y + X\nid(Y) == before", "False"),
-        ("Z = torch.zeros_like(Y)\nbefore = id(Z)\nZ[:] = X + Y\nid(Z) == before", "True"),
-        ("before = id(X)\nX += Y\nid(X) == before", "True"),
-        ("A = X.numpy()\nB = torch.from_numpy(A)\ntype(A), type(B)",
-         "(<class 'numpy.ndarray'>, <class 'chainrule.torch._tensor.Tensor'>)"),
-        ("a = torch.tensor([3.5])\na, a.item(), float(a), int(a)",
-         "(tensor([3.5000]), 3.5, 3.5, 3)"),
-    )
+    ns = book(*DATA_MANIPULATION)
+    A, X = ns["A"], ns["X"]
+    A[0, 0] = -1  # from_numpy and numpy() share memory with the tensor, as in PyTorch
+    assert X[0, 0].item() == -1.0 and ns["B"][0, 0].item() == -1.0
+
+
+def test_data_manipulation_shows_what_pytorch_shows():
+    pytest.importorskip("torch", reason="PyTorch is not installed: the cells stand unchecked")
+    namespace: dict = {}
+    for code, expected in DATA_MANIPULATION:
+        shown = run_cell(code, namespace)  # the book's own import: real PyTorch
+        if code == "torch.exp(x)":  # the last digits of a few values differ (see above)
+            numbers = r"\d+\.\d+"
+            assert re.sub(numbers, "#", shown) == re.sub(numbers, "#", expected)
+            np.testing.assert_allclose([float(n) for n in re.findall(numbers, shown)],
+                                       [float(n) for n in re.findall(numbers, expected)],
+                                       rtol=3e-7)
+        else:
+            assert shown == expected, code
 
 
 def test_dtype_and_device_spelling():
