@@ -234,10 +234,10 @@ def sweep(roots, cotangents, borrowed_roots, retain_graph, create_graph, targets
                     and g.size >= DONATE_SIZE and g.base is None and node not in borrowed
                     and (capture is None or node not in capture)):
                 donate_to = _last_parent(node.parents)
-            fold = -1
-            if (prim.negates is not None and not tensor_mode and type(g) is ndarray
+            accumulating = None
+            if (prim.accumulating is not None and not tensor_mode and type(g) is ndarray
                     and g.size >= DONATE_SIZE):
-                fold = prim.negates
+                accumulating = prim.accumulating
             i = -1
             for parent in node.parents:
                 i += 1
@@ -253,8 +253,9 @@ def sweep(roots, cotangents, borrowed_roots, retain_graph, create_graph, targets
                     if info is not None and node not in capture:
                         info["other_leaves"] = True  # history from before the targets
                     continue
-                if i == fold and _subtract_into(leaf_grads if leaf else grads, parent, g,
-                                                borrowed):
+                if (accumulating is not None and accumulating[i] is not None
+                        and _accumulate(accumulating[i], leaf_grads if leaf else grads,
+                                        parent, borrowed, g, ans, args)):
                     continue
                 try:
                     if i == donate_to and prim.donating[i] is not None:
@@ -323,15 +324,17 @@ def _add(key, g, is_borrowed, grads, leaf_grads, borrowed, heap, tensor_mode):
         store[key] = _sum(prev, g, key, borrowed, tensor_mode)
 
 
-def _subtract_into(store, key, g, borrowed) -> bool:
-    """For a rule whose cotangent is -g: subtract g from the key's pending sum in place,
-    one pass instead of negating and then adding. False when there is no owned sum."""
+def _accumulate(variant, store, key, borrowed, g, ans, args) -> bool:
+    """Let a rule's accumulating variant add its result straight into the key's pending
+    sum (e.g. subtract g, or add g into a slice): one pass instead of making the result
+    and adding it. False when there is no sum the sweep owns, or the variant declines."""
     prev = store.get(key)
-    if (type(prev) is not ndarray or prev.shape != g.shape or key in borrowed
-            or not prev.flags.writeable):
+    if type(prev) is not ndarray or key in borrowed or not prev.flags.writeable:
         return False
-    np.subtract(prev, g, out=prev, casting="unsafe")
-    return True
+    try:
+        return variant(prev, g, ans, *args)
+    except Exception as exc:
+        raise RuntimeError(f"the accumulating backward of {key!r} failed: {exc}") from exc
 
 
 def _sum(prev, g, key, borrowed, tensor_mode):

@@ -30,7 +30,7 @@ class Primitive:
 
     __slots__ = ("name", "impl", "nin", "vjps", "jvp", "batch", "save_inputs",
                  "save_output", "releases", "aliases", "view", "differentiable", "domain",
-                 "backward_name", "call", "public", "donating", "negates", "__dict__")
+                 "backward_name", "call", "public", "donating", "accumulating", "__dict__")
 
     def __repr__(self) -> str:
         return f"<primitive {self.name}>"
@@ -71,7 +71,7 @@ class EachInput:
 def primitive(name: str, impl, vjps=None, *, nin: int = 1, save: str = "inputs",
               aliases: bool = False, view: bool = False, jvp=None, batch=None,
               domain=None, variadic: bool = False, backward_name: str | None = None,
-              donate=None, negates: int | None = None):
+              donate=None, accumulate=None):
     """Declare a primitive and return the function that applies it.
 
     ``vjps``: one rule per tensor input (a tuple), or ``EachInput(rule)`` for variadic
@@ -84,8 +84,10 @@ def primitive(name: str, impl, vjps=None, *, nin: int = 1, save: str = "inputs",
     ``variadic``: all but the last ``nin`` arguments are tensor inputs (``nin`` then counts
     the parameters). ``donate``: for large arrays, an in-place variant of each VJP rule
     (NumPy, same formula) that may write its result into ``g`` when the sweep owns it.
-    ``negates``: the index of an input whose VJP rule is exactly ``-g``; on large arrays
-    the sweep subtracts g from that input's pending sum instead of running the rule.
+    ``accumulate``: for large arrays, a variant of each VJP rule (or None) that adds its
+    result into the input's pending cotangent ``prev``, as ``variant(prev, g, ans, *args)``,
+    returning False when it cannot (e.g. a shape that needs broadcasting); the sweep uses
+    it when it owns ``prev``: subtracting g, or adding g into a slice, is one pass.
     """
     if save not in ("inputs", "output", "both", "params", "none"):
         raise ValueError(f"{name}: unknown save {save!r}")
@@ -104,7 +106,7 @@ def primitive(name: str, impl, vjps=None, *, nin: int = 1, save: str = "inputs",
     prim.differentiable = vjps is not None
     prim.domain = domain
     prim.donating = tuple(donate) if donate is not None else None
-    prim.negates = negates
+    prim.accumulating = tuple(accumulate) if accumulate is not None else None
     prim.public = None  # the fast paths set a variant for the public API below
     prim.backward_name = backward_name or (
         "".join(part.capitalize() for part in name.split("_")) + "Backward")
@@ -657,13 +659,5 @@ def _nondiff_binary_call(prim):
             raise forward_error(prim, exc, (xd, yd)) from None
         if type(out) is not ndarray:
             out = asarray(out)
-        t = _new(cls)
-        t._data = out
-        t._node = None
-        t._requires_grad = False
-        t._grad = None
-        t._extra = None
-        t._aux = None
-        t._version = None
-        return t
+        return _output(cls, out, None, prim, None)
     return call

@@ -36,6 +36,10 @@ CASES = {
     # -g subtracted from a pending sum
     "subtract": lambda x, w: cr.sum((x * w) - cr.exp(x)),
     "negative, accumulated": lambda x, w: cr.sum(cr.sin(x) * cr.exp(-x * x)),
+    # slices added into the pending cotangent, not into zeros
+    "slices": lambda x, w: cr.sum(x[1:] * x[:-1]) + cr.sum(cr.exp(x[::2]) * w[::2]),
+    "basic index, 2-d": lambda x, w: cr.sum(cr.reshape(x, (50, 100))[:, 1:] * 2.0)
+    + cr.sum(cr.exp(x)),
 }
 
 
@@ -111,3 +115,14 @@ def test_a_sums_shortcut_never_writes_into_the_factors():
     np.testing.assert_allclose(x.grad.numpy(), np.exp(xv) * (np.sin(xv) + 3 + np.cos(xv)),
                                rtol=1e-12)
     assert x.grad.numpy().flags.writeable
+
+
+def test_an_index_with_repeats_accumulates_every_occurrence():
+    rng = np.random.default_rng(3)
+    xv = draw_large(rng, N)
+    index = rng.integers(0, N, size=2 * N)          # every position about twice
+    x = cr.tensor(xv, requires_grad=True)
+    # exp(x) is swept first, so the gather adds into its pending cotangent
+    (cr.sum(x[index] * 2.0) + cr.sum(cr.exp(x))).backward()
+    expected = np.exp(xv) + 2.0 * np.bincount(index, minlength=N)
+    np.testing.assert_allclose(x.grad.numpy(), expected, rtol=1e-12)

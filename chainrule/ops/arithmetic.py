@@ -38,11 +38,27 @@ add = primitive("add", np.add, (
     lambda g, ans, x, y: g,
 ), nin=2, save="none", aliases=True, jvp="elementwise", batch="elementwise")
 
+def subtract_from(prev, g, *_) -> bool:
+    """Accumulating variant of a rule whose cotangent is -g."""
+    if prev.shape != g.shape:
+        return False
+    np.subtract(prev, g, out=prev, casting="unsafe")
+    return True
+
+
+def _subtract_jvp(tangents, ans, x, y):
+    # t0 - t1 in one pass (the elementwise shorthand would negate, then add)
+    t0, t1 = tangents
+    if t1 is None:
+        return t0
+    return -t1 if t0 is None else subtract(t0, t1)
+
+
 subtract = primitive("subtract", np.subtract, (
     lambda g, ans, x, y: g,
     lambda g, ans, x, y: -g,
-), nin=2, save="none", aliases=True, backward_name="SubBackward", jvp="elementwise",
-    batch="elementwise", negates=1)
+), nin=2, save="none", aliases=True, backward_name="SubBackward", jvp=_subtract_jvp,
+    batch="elementwise", accumulate=(None, subtract_from))
 
 
 def _times(g, y):
@@ -77,7 +93,7 @@ divide = primitive("divide", np.true_divide, (
 negative = primitive("negative", np.negative, (
     lambda g, ans, x: -g,
 ), save="none", backward_name="NegBackward", donate=(lambda g, ans, x: np.negative(g, out=g),),
-    jvp="elementwise", batch="elementwise", negates=0)
+    jvp="elementwise", batch="elementwise", accumulate=(subtract_from,))
 
 
 def _power_base(g, ans, x, y):

@@ -144,13 +144,26 @@ def _batch_index_put(prim, values, batched, params):
     return index_put(x, v, full)
 
 
+def _add_into_slice(prev, g, ans, x, index, in_shape) -> bool:
+    """Accumulating variant of getitem's rule: g added into the indexed part of the
+    pending cotangent (a view for basic indices), not into a new array of zeros."""
+    if is_basic(index):
+        part = prev[index]
+        np.add(part, g, out=part, casting="unsafe")
+    else:
+        np.add.at(prev, index, g)
+    return True
+
+
 getitem_basic = primitive("getitem", _getitem_impl, (
     lambda g, ans, x, index, in_shape: scatter_add(g, index, in_shape),
-), save="none", view=True, backward_name="SliceBackward", jvp="linear", batch=_batch_getitem)
+), save="none", view=True, backward_name="SliceBackward", jvp="linear", batch=_batch_getitem,
+    accumulate=(_add_into_slice,))
 
 getitem_advanced = primitive("getitem", _getitem_impl, (
     lambda g, ans, x, index, in_shape: scatter_add(g, index, in_shape),
-), save="none", backward_name="IndexBackward", jvp="linear", batch=_batch_getitem)
+), save="none", backward_name="IndexBackward", jvp="linear", batch=_batch_getitem,
+    accumulate=(_add_into_slice,))
 
 scatter_add = primitive("scatter_add", _scatter_impl, (
     lambda g, ans, c, index, shape: getitem(g, index),
