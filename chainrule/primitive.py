@@ -257,7 +257,7 @@ floats: dict = {}
 
 def weak_float(value: float, dtype: np.dtype) -> ndarray:
     array = weak_scalar(value, dtype)
-    if value and array.dtype is dtype:
+    if value and value == value and array.dtype is dtype:  # not zeros, not NaN
         if len(floats) > 4096:
             floats.clear()
         floats[value] = array

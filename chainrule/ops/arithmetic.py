@@ -243,6 +243,13 @@ def _round_impl(x, decimals):
 
 round_ = primitive("round", _round_impl, None, nin=1, batch="elementwise")
 
+for _op, _what in ((sign, "the sign of x (-1, 0 or 1)"), (floor, "the largest integer <= x"),
+                   (ceil, "the smallest integer >= x"), (trunc, "x rounded towards zero"),
+                   (round_, "x rounded to ``decimals`` places, halves to even")):
+    _op.__doc__ = (f"{_what[0].upper()}{_what[1:]}. Not differentiable (piecewise constant): "
+                   "the result does not require grad and no gradient flows through it.")
+del _op, _what
+
 
 def round(x: ArrayLike, decimals: int = 0) -> Array:  # noqa: A001 - NumPy's name
     """Round to ``decimals`` places (halves to even). Not differentiable."""

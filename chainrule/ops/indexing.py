@@ -247,7 +247,9 @@ def take(x: ArrayLike, indices: ArrayLike, axis: Axis = None) -> Array:
     """Elements of x at ``indices`` along ``axis`` (of the flattened x when None)."""
     from .shape import normalize_axis, ravel
     indices = np.asarray(indices._data if isinstance(indices, Tensor) else indices)
-    if axis is None:
+    if axis is None or np.ndim(x) == 0:  # a 0-d x is taken from as if of shape (1,)
+        if axis is not None:
+            normalize_axis(axis, 1, "take")
         return getitem(ravel(x), indices)
     axis = normalize_axis(axis, np.ndim(x), "take")
     return getitem(x, (slice(None),) * axis + (indices,))
