@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import ast
 import contextlib
+import importlib.util
 import math
 import os
 import sys
@@ -80,9 +81,7 @@ class _Progress:
         self.lock, self.finished = threading.Lock(), threading.Event()
 
     def __enter__(self):
-        try:
-            import tqdm  # noqa: F401
-        except ImportError:
+        if importlib.util.find_spec("tqdm") is None:
             return self
         self.thread = threading.Thread(target=self._watch, daemon=True)
         self.thread.start()
@@ -93,21 +92,24 @@ class _Progress:
             return
         from tqdm import tqdm
         with self.lock:
+            if self.finished.is_set():
+                return
             self.bar = tqdm(total=self.total, initial=self.done, desc=self.description,
                             unit=self.unit, file=sys.stderr, leave=False)
         while not self.finished.wait(0.5):
             with self.lock:
-                self.bar.refresh()
+                if not self.finished.is_set():
+                    self.bar.refresh()
 
     def update(self, n: int = 1) -> None:
         with self.lock:
             self.done += n
-            if self.bar is not None:
+            if self.bar is not None and not self.finished.is_set():
                 self.bar.update(n)
 
     def __exit__(self, *exc) -> None:
-        self.finished.set()
-        with self.lock:
+        with self.lock:  # once set, the thread draws nothing more
+            self.finished.set()
             if self.bar is not None:
                 self.bar.close()
 

@@ -584,8 +584,8 @@ def test_plot_leaves_pyplot_alone_and_shows_in_jupyter(tmp_path):
 
 
 def test_plot_reports_progress_per_block_and_order(monkeypatch):
-    import chainrule.viz.plot  # noqa: F401 - the module, not the function it exports
-    plotting = sys.modules["chainrule.viz.plot"]
+    import importlib
+    plotting = importlib.import_module("chainrule.viz.plot")  # the module, not the function
     monkeypatch.setattr(plotting, "BLOCK", 30)
     done = []
     curves = plotting.derivatives(cr.sin, np.linspace(0, 1, 100), order=2, progress=done.append)

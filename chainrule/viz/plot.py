@@ -1,6 +1,7 @@
 """f and its derivatives by automatic differentiation, on one figure (exercise 4)."""
 from __future__ import annotations
 
+import importlib.util
 import io
 
 import numpy as np
@@ -77,11 +78,9 @@ def plot(f, lo: float, hi: float, order: int = 1, num: int = 200, path: str | No
     pyplot's list of open figures), unless ``ax`` is given: then it draws there.
     A function with a ``formula`` attribute (as the command line makes) is named by it.
     """
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("matplotlib") is None:
         raise ImportError("chainrule.viz.plot needs matplotlib: pip install "
-                          "'chainrule[plot]'") from None
+                          "'chainrule[plot]'")
     if not hi > lo:
         raise ValueError(f"plot: the interval must have lo < hi, got [{lo}, {hi}]")
     formula = getattr(f, "formula", None)
