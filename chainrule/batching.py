@@ -128,16 +128,24 @@ def batch_size(value) -> int:
 def apply_rule(prim, args, n, level):
     """Apply ``prim`` to arguments of which some are batched at ``level``."""
     values, batched = [], []
+    structured = False
     for a in args[:n]:
         if is_batched_at(a, level):
-            values.append(a._aux.value)
+            value = a._aux.value
+            values.append(value)
             batched.append(True)
+            structured = structured or value._extra is not None
         else:
             values.append(a)
             batched.append(False)
     rule = prim.batch
     if rule is None:
         raise NotImplementedError(f"vmap: {prim.name} has no batching rule")
+    if structured:  # perhaps a Jacobian's one-hot basis, which some rules can use
+        from . import onehot
+        out = onehot.apply(prim, values, batched, args[n:], rule)
+        if out is not None:
+            return make_batched(out, level)
     return make_batched(rule(prim, values, batched, args[n:]), level)
 
 

@@ -18,7 +18,7 @@ import functools
 
 import numpy as np
 
-from . import forward
+from . import forward, onehot
 from .backward import grad as _autograd_grad
 from .batching import (insert_level, is_batched_at, levels_of, make_batched, materialize,
                        remove_level)
@@ -582,6 +582,8 @@ def _std_basis(leaves) -> tuple[list, list]:
         rows = np.zeros((total, n), dtype=leaf.dtype)
         rows[start:start + n] = np.eye(n, dtype=leaf.dtype)
         basis.append(wrap(rows.reshape((total,) + tuple(leaf.shape))))
+        if len(leaves) == 1:  # the identity: rules may use its structure (onehot.py)
+            onehot.mark_basis(basis[-1])
         blocks.append((start, n))
         start += n
     return basis, blocks
