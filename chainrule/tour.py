@@ -173,7 +173,7 @@ _SIN_HEADER = 'print("    x   sin(x)  autodiff d/dx   cos(x)")\n'
 _SIN_ROW = ('    print(f"{a:5.1f}  {s:7.4f}  {d:13.4f}  {math.cos(a):7.4f}")')
 _EXERCISE = {
     "native": "cr.log(x ** 2) * cr.sin(x) + 1 / x", "torch": "torch.log(x ** 2) * torch.sin(x) + 1 / x",
-    "mxnet": "np.log(x ** 2) * np.sin(x) + 1 / x", "tensorflow": "tf.log(x ** 2) * tf.sin(x) + 1 / x",
+    "mxnet": "np.log(x ** 2) * np.sin(x) + 1 / x", "tensorflow": "tf.math.log(x ** 2) * tf.sin(x) + 1 / x",
     "jax": "jnp.log(x ** 2) * jnp.sin(x) + 1 / x", "djl": "x.pow(2).log().mul(x.sin()).add(x.pow(-1))",
 }
 

@@ -158,7 +158,7 @@ print()
 print('# 10. Exercises 5 and 6: the graph of f(x) = log(x²)·sin(x) + 1/x, the chain rule on its edges')
 from chainrule import viz
 def f(x):
-    return tf.log(x ** 2) * tf.sin(x) + 1 / x
+    return tf.math.log(x ** 2) * tf.sin(x) + 1 / x
 x = tf.Variable(2.0, name="x")
 with tf.GradientTape() as t:
     y = f(x)

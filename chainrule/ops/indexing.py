@@ -284,7 +284,7 @@ def _winners(shape, index):
 index_put = primitive("index_put", _put_impl, (
     lambda g, ans, x, v, index: where(_written_mask(np.shape(g), index), 0, g),
     lambda g, ans, x, v, index: where(_winners(np.shape(g), index), getitem(g, index), 0),
-), nin=2, save="output", backward_name="CopySlices", jvp=_index_put_jvp,
+), nin=2, save="output", backward_name="IndexPutBackward", jvp=_index_put_jvp,
     batch=_batch_index_put)
 index_put.__doc__ = "A copy of x with v written at index (the recorded form of x[index] = v)."
 

@@ -89,7 +89,7 @@ def _matmul_impl(x, y):
 
 
 matmul = primitive("matmul", _matmul_impl, (_matmul_x, _matmul_y), nin=2,
-                   backward_name="MmBackward", jvp=_matmul_jvp, batch=_batch_matmul)
+                   backward_name="MatmulBackward", jvp=_matmul_jvp, batch=_batch_matmul)
 matmul.__doc__ = """Matrix product with NumPy's rules: 1-D operands are vectors, more than
 two dimensions are stacks of matrices that broadcast."""
 

@@ -480,7 +480,7 @@ def _astype_impl(x, dtype, from_dtype):
 
 astype_p = primitive("astype", _astype_impl, (
     lambda g, ans, x, dtype, from_dtype: astype_p(g, from_dtype, dtype),
-), save="none", backward_name="ToCopyBackward", jvp="linear", batch="elementwise")
+), save="none", backward_name="AstypeBackward", jvp="linear", batch="elementwise")
 
 
 def astype(x: ArrayLike, dtype: DTypeLike) -> Array:

@@ -115,7 +115,8 @@ def _binary(core):
     return tf_function
 
 
-for _name, _core in [("exp", cr.exp), ("log", cr.log), ("sin", cr.sin), ("cos", cr.cos),
+# TensorFlow 2 has these at the top level too; log and a few more are in tf.math only.
+for _name, _core in [("exp", cr.exp), ("sin", cr.sin), ("cos", cr.cos),
                      ("tanh", cr.tanh), ("sigmoid", cr.sigmoid), ("sqrt", cr.sqrt),
                      ("square", cr.square), ("abs", cr.abs), ("negative", cr.negative),
                      ("sign", cr.sign), ("floor", cr.floor), ("round", cr.round)]:
@@ -212,6 +213,8 @@ def stop_gradient(input, name=None) -> Tensor:  # noqa: A002
     return _tensor(cr.stop_gradient(_in(input)))
 
 
+from . import math  # noqa: E402 - tf.math takes its functions from the names above
+
 __all__ = [name for name, value in globals().items() if not name.startswith("_")
-           and (not isinstance(value, types.ModuleType) or name == "random")
+           and (not isinstance(value, types.ModuleType) or name in ("random", "math"))
            and name != "annotations"]

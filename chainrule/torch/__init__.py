@@ -166,8 +166,10 @@ def _functions():
     table = {}
     for name in names:
         method = getattr(Tensor, name)
-        table[name] = (lambda m: lambda input, *args, **kwargs:
-                       m(input if isinstance(input, Tensor) else tensor(input), *args, **kwargs)
+        # Any chainrule tensor keeps its history (a core one too: its result is a torch
+        # tensor); other data is made a tensor first, as torch.tensor would.
+        table[name] = (lambda m: lambda input, *args, **kwargs: _wrap(
+            m(input if isinstance(input, cr.Tensor) else tensor(input), *args, **kwargs))
                        )(method)
     return table
 

@@ -9,6 +9,7 @@ import numpy as np
 
 import chainrule as cr
 from chainrule import errors
+from chainrule.ops.shape import reshape_p
 from chainrule.tensor import as_class
 
 from . import _names
@@ -350,12 +351,15 @@ class Tensor(cr.Tensor):
         return shape
 
     def reshape(self, *shape):
-        return cr.reshape(self, self._shape_args(shape))
+        out = cr.reshape(self, self._shape_args(shape))
+        # PyTorch records a view even to the same shape (ViewBackward0); the core's reshape
+        # hands back the tensor itself then.
+        return reshape_p(self, self.shape, self.shape) if out is self else out
 
     view = reshape
 
     def view_as(self, other):
-        return cr.reshape(self, other.shape)
+        return self.reshape(other.shape)
 
     def t(self):
         return named(cr.transpose(self), "t", self)

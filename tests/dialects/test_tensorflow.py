@@ -412,3 +412,13 @@ def test_more_operations():
     v = tf.Variable([1.0, 2.0])
     assert type(tf.convert_to_tensor(v)) is tf.Tensor and type(tf.identity(v)) is tf.Tensor
     assert float(tf.random.uniform(shape=(), minval=2.0, maxval=3.0)) >= 2.0
+
+
+def test_log_is_in_tf_math_only_as_in_tensorflow_2():
+    x = tf.Variable(2.0)
+    with tf.GradientTape() as tape:
+        y = tf.math.log(x) * tf.math.exp(x)
+    np.testing.assert_allclose(tape.gradient(y, x).numpy(),
+                               np.exp(2.0) * (0.5 + np.log(2.0)), rtol=1e-6)
+    assert not hasattr(tf, "log")
+    assert tf.math.reduce_sum is tf.reduce_sum and tf.math.sin is tf.sin

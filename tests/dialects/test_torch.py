@@ -184,3 +184,19 @@ def test_reductions_take_dim_and_keepdim():
     assert repr(values) == "tensor([2., 5.])" and repr(indices) == "tensor([2, 2])"
     assert repr(X.mean()) == "tensor(2.5000)"
     assert repr(torch.norm(torch.tensor([3.0, 4.0]))) == "tensor(5.)"
+
+
+def test_torch_functions_keep_the_history_of_a_core_tensor():
+    import chainrule as cr
+    x = cr.tensor(2.0, requires_grad=True)
+    y = torch.log(x) * torch.exp(x)
+    assert isinstance(y, torch.Tensor) and y.requires_grad
+    y.backward()
+    np.testing.assert_allclose(x.grad.numpy(), np.exp(2.0) * (0.5 + np.log(2.0)), rtol=1e-6)
+
+
+def test_a_view_to_the_same_shape_is_recorded_as_in_pytorch():
+    x = torch.ones(3, requires_grad=True)
+    for view in (x.view_as(x), x.view(3), x.reshape(3)):
+        assert view is not x and view.grad_fn is not None
+        assert type(view.grad_fn).__name__ == "ViewBackward0"
