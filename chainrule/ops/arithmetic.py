@@ -97,12 +97,14 @@ negative = primitive("negative", np.negative, (
 
 
 def _power_base(g, ans, x, y):
+    # g is scaled first: when g is a constant (the tangent in a Hessian-vector product,
+    # the seed of a double backward) that product is not recorded, one node fewer.
     if _is_zero_free_constant(y):
         if np.ndim(y) == 0 and float(y) == 2.0:
-            return g * (x * 2.0)  # the common square: two passes, not three
-        return g * (y * power(x, y - 1))
+            return (g * 2.0) * x  # the common square: two passes, not three
+        return (g * y) * power(x, y - 1)
     # x**0 is constant: its derivative is 0 even at x = 0, where y * x**(y-1) is 0 * inf.
-    return where(y == 0, 0, g * (y * power(x, y - 1)))
+    return where(y == 0, 0, (g * y) * power(x, y - 1))
 
 
 def _power_exponent(g, ans, x, y):
