@@ -197,6 +197,11 @@ def sweep(roots, cotangents, borrowed_roots, retain_graph, create_graph, targets
             min_seq = boundary
 
     prev_mode = grad_state.enabled
+    anomaly = grad_state.anomaly
+    if anomaly:
+        from .anomaly import check_gradient, check_seed, check_sum
+        for g in cotangents:
+            check_seed(g, "gradient (cotangent)")
     grad_state.enabled = create_graph
     try:
         for root, g, b in zip(roots, cotangents, borrowed_roots):
@@ -206,6 +211,8 @@ def sweep(roots, cotangents, borrowed_roots, retain_graph, create_graph, targets
         while heap:
             node = heappop(heap)[1]
             g = grads.pop(node)
+            if anomaly:
+                check_sum(node, g)
             if node.hooks is not None:
                 # A hook may keep the gradient it was shown: never write into it again.
                 g = _run_hooks(node.hooks, g, tensor_mode)
@@ -256,6 +263,9 @@ def sweep(roots, cotangents, borrowed_roots, retain_graph, create_graph, targets
                 if (accumulating is not None and accumulating[i] is not None
                         and _accumulate(accumulating[i], leaf_grads if leaf else grads,
                                         parent, borrowed, g, ans, args)):
+                    if anomaly:
+                        check_gradient(node, i, (leaf_grads if leaf else grads)[parent],
+                                       parent.shape)
                     continue
                 try:
                     if i == donate_to and prim.donating[i] is not None:
@@ -268,6 +278,8 @@ def sweep(roots, cotangents, borrowed_roots, retain_graph, create_graph, targets
                     raise _rule_error(prim, i, exc) from exc
                 if gi is None:
                     continue
+                if anomaly:
+                    check_gradient(node, i, gi, parent.shape)
                 shape = parent.shape
                 if gi.shape != shape:
                     gi = reduce_to_shape(gi, shape, prim, i)
@@ -292,6 +304,9 @@ def sweep(roots, cotangents, borrowed_roots, retain_graph, create_graph, targets
                 node.raw = FREED
                 node.inputs = None
                 node.ans = None
+        if anomaly:
+            for leaf, g in leaf_grads.items():
+                check_sum(leaf, g)
         if targets is None:
             _deliver(leaf_grads, borrowed, tensor_mode)
             return None

@@ -75,3 +75,7 @@ def speaking(first_sentences, error_type=RuntimeError):
                 raise
         return wrapper
     return decorate
+
+
+class AnomalyError(RuntimeError):
+    """In anomaly mode: an operation's output or a gradient is NaN or infinite."""

@@ -49,6 +49,7 @@ FREED = ("freed",)  # marks a node whose saved values were released by a sweep
 
 class _GradState(threading.local):
     enabled = True   # class attributes: the defaults for every new thread
+    anomaly = False  # detect_anomaly(): check for NaN and infinity (chainrule.anomaly)
     # Called as observer(node, output, inputs) for every recorded operation, when set:
     # tools that show a computation (chainrule.viz) keep the values it went through.
     observer = None
