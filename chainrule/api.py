@@ -15,16 +15,25 @@ from .creation import asarray
 from .tensor import Tensor
 
 
+def _as_tensor(x, name: str) -> Tensor:
+    """x as a tensor; a creation error names the function it was given to."""
+    try:
+        return asarray(x)
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"{name}: {exc}") from None
+
+
 def _unary(op):
     prim = getattr(op, "prim", None)
     if prim is not None and prim.call is op and prim.public is not None:
         return _fast_public(prim)
+    name = op.__name__
     if prim is not None and prim.nin == 1 and prim.call is op:
         def public(x):
-            return op(x if isinstance(x, Tensor) else asarray(x))
+            return op(x if isinstance(x, Tensor) else _as_tensor(x, name))
     else:
         def public(x, *args, **kwargs):
-            return op(x if isinstance(x, Tensor) else asarray(x), *args, **kwargs)
+            return op(x if isinstance(x, Tensor) else _as_tensor(x, name), *args, **kwargs)
     return functools.update_wrapper(public, op)
 
 
@@ -41,31 +50,40 @@ def _binary(op):
     if prim is not None and prim.call is op and prim.public is not None:
         return _fast_public(prim)
 
+    name = op.__name__
+
     def public(x1, x2, *args, **kwargs):
         if not isinstance(x1, Tensor) and not isinstance(x2, Tensor):
-            x1 = asarray(x1)
+            x1 = _as_tensor(x1, name)
         return op(x1, x2, *args, **kwargs)
     return functools.update_wrapper(public, op)
 
 
 def _ternary(op):
+    name = op.__name__
+
     def public(a, b, c, *args, **kwargs):
-        if not (isinstance(a, Tensor) or isinstance(b, Tensor) or isinstance(c, Tensor)):
-            a = asarray(a)
+        if not isinstance(a, Tensor):
+            a = _as_tensor(a, name)  # the condition: None or a string would pick a side
         return op(a, b, c, *args, **kwargs)
     return functools.update_wrapper(public, op)
 
 
 def _sequence(op):
+    name = op.__name__
+
     def public(arrays, *args, **kwargs):
-        arrays = [a if isinstance(a, Tensor) else asarray(a) for a in arrays]
+        if isinstance(arrays, str | bytes) or not hasattr(arrays, "__iter__"):
+            raise TypeError(f"{name}: expected a sequence of tensors (a list or tuple), "
+                            f"got {type(arrays).__name__}")
+        arrays = [a if isinstance(a, Tensor) else _as_tensor(a, name) for a in arrays]
         return op(arrays, *args, **kwargs)
     return functools.update_wrapper(public, op)
 
 
 def _einsum(subscripts, *operands):
-    if not builtins.any(isinstance(o, Tensor) for o in operands):
-        operands = (asarray(operands[0]),) + operands[1:]
+    if operands and not builtins.any(isinstance(o, Tensor) for o in operands):
+        operands = (_as_tensor(operands[0], "einsum"),) + operands[1:]
     return ops.einsum(subscripts, *operands)
 
 

@@ -17,6 +17,8 @@ import os
 import sys
 import threading
 
+import numpy as np
+
 from .formula import FUNCTIONS, FormulaError, parse
 from .tour import DIALECTS, IMPORTS, NAMES, PICTURES, STEPS
 
@@ -266,8 +268,11 @@ def main(argv=None, out=None) -> int:
         if args.command in (None, "tour"):
             tour(getattr(args, "dialect", "native"), out)
         else:
-            {"graph": graph_command, "explain": explain_command,
-             "plot": plot_command}[args.command](args, out)
+            # A formula's value or derivative may be inf or nan at the point (log at 0):
+            # shown as values in the output, not warned of on stderr.
+            with np.errstate(all="ignore"):
+                {"graph": graph_command, "explain": explain_command,
+                 "plot": plot_command}[args.command](args, out)
     except (FormulaError, CommandError, RenderError, ImportError) as exc:
         print(f"chainrule: {exc}", file=sys.stderr)
         return 2

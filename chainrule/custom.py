@@ -108,7 +108,8 @@ class _Call:
         for grad, shape in [(flat[i], np.shape(self.args[i])) for i in self.positions] + \
                 [(g, None) for g in extra_grads]:
             if grad is not None:
-                grad = grad if isinstance(grad, Tensor) else wrap(np.asarray(grad))
+                grad = grad if isinstance(grad, Tensor) else _gradient_array(self.rule.name,
+                                                                            grad)
                 if shape is not None and grad.shape != shape:
                     raise ValueError(
                         f"{self.rule.name}: the backward returned a gradient of shape "
@@ -117,6 +118,15 @@ class _Call:
                     grad = grad.numpy()
             result.append(grad)
         return result
+
+
+def _gradient_array(name, grad) -> Tensor:
+    """A gradient the backward returned as an array or a number, as a tensor."""
+    array = np.asarray(grad) if not isinstance(grad, str | bytes) else None
+    if array is None or array.dtype.kind not in "biuf":
+        raise TypeError(f"{name}: the backward returned a {type(grad).__name__} as a gradient; "
+                        "return tensors (or arrays of numbers), or None for no gradient")
+    return wrap(array)
 
 
 def _flatten_grads(name, grads, arg_tree, args) -> list:
@@ -196,7 +206,11 @@ def call_custom(rule, args):
 def _record(rule, args, leaves, tree, positions):
     """Run the rule's forward and record one node whose VJP is the rule's backward."""
     with _running_rule(rule.owner):
-        out, residuals = rule.fwd(*args)
+        result = rule.fwd(*args)
+    if not (isinstance(result, tuple) and len(result) == 2):
+        raise TypeError(f"{rule.name}: the forward rule (fwd) must return a pair (output, "
+                        f"residuals), got {_describe(result)}")
+    out, residuals = result
     extra = list(getattr(rule, "extra", ()))
     out_leaves, out_tree = flatten(out)
     out_leaves = [o if isinstance(o, Tensor) else wrap(np.asarray(o)) for o in out_leaves]
@@ -220,6 +234,18 @@ def _record(rule, args, leaves, tree, positions):
         pieces.append(reshape(getitem(packed, slice(start, start + size)), shape))
         start += size
     return unflatten(out_tree, pieces)
+
+
+def _describe(value) -> str:
+    if isinstance(value, tuple):
+        return f"a tuple of {len(value)}"
+    return f"a {type(value).__name__}"
+
+
+def _check_function(fn, name: str, what: str) -> None:
+    if not callable(fn):
+        raise TypeError(f"{name}: {what} must be a function (a callable), got "
+                        f"{type(fn).__name__}")
 
 
 def _refuse_tangents(name: str, kind: str):
@@ -393,6 +419,7 @@ class custom_vjp:
     """
 
     def __init__(self, fun) -> None:
+        _check_function(fun, "custom_vjp", "the decorated fun")
         functools.update_wrapper(self, fun)
         self.fun = fun
         self.fwd = self.bwd = None
@@ -400,6 +427,8 @@ class custom_vjp:
         self.owner = self
 
     def defvjp(self, fwd, bwd) -> None:
+        _check_function(fwd, self.name, "defvjp's fwd")
+        _check_function(bwd, self.name, "defvjp's bwd")
         self.fwd, self.bwd = fwd, bwd
 
     def forward_mode(self, args):
@@ -433,6 +462,7 @@ class custom_jvp:
     """
 
     def __init__(self, fun) -> None:
+        _check_function(fun, "custom_jvp", "the decorated fun")
         functools.update_wrapper(self, fun)
         self.fun = fun
         self.jvp_rule = None
@@ -440,6 +470,7 @@ class custom_jvp:
         self.owner = self
 
     def defjvp(self, rule):
+        _check_function(rule, self.name, "defjvp's rule")
         self.jvp_rule = rule
         return rule
 
@@ -482,11 +513,20 @@ class custom_jvp:
     def attach_tangents(self, args, out, levels):
         """Set the tangents of ``out`` at ``levels`` by the user's rule, outermost first;
         while a level's rule runs that level is off (its rule sees the other levels)."""
-        outs, _ = flatten(out)
+        outs, out_tree = flatten(out)
         for level in levels:
             _, t_out = self._rule(args, level)
-            for o, t in zip(outs, flatten(t_out)[0]):
-                set_tangent(o, level, t if isinstance(t, Tensor) else wrap(np.asarray(t)))
+            t_leaves, t_tree = flatten(t_out)
+            if t_tree != out_tree:
+                raise ValueError(f"{self.name}: the JVP rule's tangent has structure {t_tree} "
+                                 f"but the output has {out_tree}")
+            for o, t in zip(outs, t_leaves):
+                t = t if isinstance(t, Tensor) else _gradient_array(self.name, t)
+                if t.shape != o.shape:
+                    raise ValueError(f"{self.name}: the JVP rule returned a tangent of shape "
+                                     f"{t.shape} for an output of shape {o.shape}; they must "
+                                     "match")
+                set_tangent(o, level, t)
 
     def _rule(self, args, level):
         leaves, tree = flatten(args)
@@ -495,9 +535,13 @@ class custom_jvp:
         state.suppressed.add(level)
         try:
             with _running_rule(self):
-                return self.jvp_rule(args, tangents)
+                result = self.jvp_rule(args, tangents)
         finally:
             state.suppressed.discard(level)
+        if not (isinstance(result, tuple) and len(result) == 2):
+            raise TypeError(f"{self.name}: the JVP rule must return a pair (primal_out, "
+                            f"tangent_out), got {_describe(result)}")
+        return result
 
 
 # ---------------------------------------------------------------- PyTorch's Function
@@ -689,6 +733,8 @@ def checkpoint(f):
     """f that keeps only its inputs for the backward pass and recomputes the rest then:
     gradients are the same, peak memory of a deep computation is lower, at the price of
     running f twice."""
+    _check_function(f, "checkpoint", "f")
+
     @functools.wraps(f)
     def checkpointed(*args):
         return call_custom(_CheckpointRule(f), args)

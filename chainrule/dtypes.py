@@ -26,7 +26,13 @@ SCALAR_TYPES = (int, float, bool, np.generic)
 
 def set_default_dtype(dtype) -> None:
     """Set the floating dtype used for Python floats, ``arange(4.0)``, ``ones``, random..."""
-    dtype = np.dtype(dtype)
+    try:
+        if dtype is None:  # NumPy reads None as float64
+            raise TypeError
+        dtype = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"set_default_dtype: {dtype!r} is not a dtype; use e.g. "
+                        "chainrule.float32 or 'float64'") from None
     if dtype.kind != "f":
         raise TypeError(f"set_default_dtype: the default dtype must be a float dtype, got {dtype}")
     _default[0] = dtype

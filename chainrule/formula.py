@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import operator
+import warnings
 
 import numpy as np
 
@@ -46,10 +47,19 @@ def parse(text: str):
     if not text.strip():
         raise FormulaError(f"the formula is empty; {_ALLOWED}")
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        with warnings.catch_warnings():
+            # Python warns of odd literals ("1if x" is SyntaxWarning); the formula is
+            # checked below, and a warning on stderr would only be noise in the CLI.
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
-        raise FormulaError(f"not a formula: {exc.msg} (at column {exc.offset}); {_ALLOWED}") \
-            from None
+        where = f" (at column {exc.offset})" if exc.offset else ""
+        raise FormulaError(f"not a formula: {exc.msg}{where}; {_ALLOWED}") from None
+    except UnicodeError:  # lone surrogates, which no source text can hold
+        raise FormulaError(f"not a formula: it holds characters that are not text (lone "
+                           f"surrogates); {_ALLOWED}") from None
+    except ValueError as exc:  # null bytes, before Python 3.12
+        raise FormulaError(f"not a formula: {exc}; {_ALLOWED}") from None
     except (RecursionError, MemoryError):
         raise FormulaError(f"the formula nests deeper than {MAX_DEPTH} levels") from None
     _check(tree.body)

@@ -25,6 +25,19 @@ def _same_kind(exc: Exception) -> type:
     return RuntimeError
 
 
+def _check_value(x: Tensor, value, what: str, verb: str) -> None:
+    """NumPy stores None as NaN and parses strings ("1.5") into a float tensor: refuse
+    both, and other non-numeric arrays, rather than write something silently wrong.
+    (A string is a ValueError, as NumPy's own failed conversion is.)"""
+    bad_array = isinstance(value, np.ndarray) and value.dtype.kind not in "biufc"
+    if value is None or bad_array or isinstance(value, str | bytes):
+        shown = f"an array of dtype {value.dtype}" if bad_array else repr(value)
+        kind = ValueError if isinstance(value, str | bytes) else TypeError
+        raise kind(f"{what}: cannot {verb} a tensor of dtype {x.dtype} and shape {x.shape} "
+                   f"with {shown}: tensors hold numbers; give a number, a tensor or an array "
+                   "of numbers")
+
+
 def _version_counter(x: Tensor) -> list:
     if x._version is None:
         x._version = [0, False]
@@ -112,6 +125,7 @@ def apply_inplace(x: Tensor, op, ufunc, other, what: str) -> Tensor:
 def setitem(x: Tensor, index, value, what: str = "x[index] = value") -> None:
     """x[index] = value (``what`` names the operation in errors: copy_ is one too)."""
     index = ops.normalize_index(index)
+    _check_value(x, value, what, "assign to")
     if _recording(x, value):
         _check_recordable(x, what)
         old = _snapshot(x)
@@ -131,6 +145,7 @@ def setitem(x: Tensor, index, value, what: str = "x[index] = value") -> None:
 
 def fill_(x: Tensor, value, what: str = "fill_") -> Tensor:
     """Set every element to ``value``."""
+    _check_value(x, value, what, "fill")
     if isinstance(value, Tensor) and value._requires_grad and grad_state.enabled:
         setitem(x, Ellipsis, value, what)
         return x

@@ -167,6 +167,9 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, flag: bool) -> None:
+        if flag is not True and flag is not False and not isinstance(flag, np.bool_):
+            raise TypeError(f"requires_grad must be True or False, got {flag!r} "
+                            f"({type(flag).__name__})")
         if self._node is not None:
             if flag:
                 return

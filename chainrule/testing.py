@@ -18,6 +18,12 @@ class GradcheckError(AssertionError):
     """Raised by gradcheck / gradgradcheck when derivatives disagree."""
 
 
+def _check_callable(fn, what: str) -> None:
+    if not callable(fn):
+        raise TypeError(f"{what}: the function to check must be a callable, got "
+                        f"{type(fn).__name__}")
+
+
 def _as_tuple(value) -> tuple:
     if isinstance(value, Tensor):
         return (value,)
@@ -100,6 +106,7 @@ def gradcheck(fn, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1
     leaves) are checked. Returns True, or raises GradcheckError saying which output and
     input disagree and by how much (returns False with ``raise_exception=False``).
     """
+    _check_callable(fn, "gradcheck")
     inputs = _as_tuple(inputs)
     diff = _differentiable_inputs(inputs)
     outputs, analytic = _analytic_jacobian(fn, inputs, diff)
@@ -185,6 +192,13 @@ def check_grads(f, args, order: int = 2, modes=("fwd", "rev"), eps: float = 1e-6
     Raises GradcheckError naming the order and the mode on a mismatch; returns True.
     """
     from .pytree import flatten, unflatten
+    _check_callable(f, "check_grads")
+    if isinstance(order, bool) or not isinstance(order, int) or order < 1:
+        raise ValueError(f"check_grads: order must be an int of 1 or more, got {order!r}")
+    modes = (modes,) if isinstance(modes, str) else tuple(modes)
+    unknown = [m for m in modes if m not in ("fwd", "rev")]
+    if unknown or not modes:  # a check of no mode would pass without checking anything
+        raise ValueError(f"check_grads: modes must be 'fwd', 'rev' or both, got {modes!r}")
     args = tuple(args) if isinstance(args, (tuple, list)) else (args,)
     leaves, tree = flatten(args)
 

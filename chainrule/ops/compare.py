@@ -8,6 +8,7 @@ from ..typing import Array, ArrayLike, Axis, DTypeLike, ShapeLike  # noqa: F401
 import numpy as np
 
 from ..primitive import primitive
+from .shape import normalize_axes
 
 
 def _nondiff(name, impl, nin):
@@ -53,11 +54,13 @@ any_p = primitive("any", _any_impl, None, batch=_batch_axis_reduction)
 
 def all(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:  # noqa: A001 - NumPy's name
     """True where every element along ``axis`` is true."""
+    _check_axis(x, axis, "all")
     return all_p(x, axis, keepdims)
 
 
 def any(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:  # noqa: A001 - NumPy's name
     """True where some element along ``axis`` is true."""
+    _check_axis(x, axis, "any")
     return any_p(x, axis, keepdims)
 
 
@@ -70,12 +73,25 @@ count_nonzero_p = primitive("count_nonzero", _count_nonzero_impl, None,
 
 
 def count_nonzero(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
+    _check_axis(x, axis, "count_nonzero")
     return count_nonzero_p(x, axis, keepdims)
+
+
+def _check_axis(x, axis, op) -> None:
+    """A bad axis named by the op and x's shape, as the reductions do (not NumPy's error)."""
+    if axis is not None:
+        normalize_axes(axis, np.ndim(x), op, np.shape(x))
 
 
 def allclose(a, b, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
     """Whether a and b are equal within tolerance (a Python bool)."""
-    return bool(np.allclose(np.asarray(a), np.asarray(b), rtol, atol, equal_nan))
+    from ..creation import as_ndarray
+    a, b = as_ndarray(a), as_ndarray(b)
+    try:
+        return bool(np.allclose(a, b, rtol, atol, equal_nan))
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"allclose: {exc} (shapes {a.shape} {a.dtype} and {b.shape} "
+                        f"{b.dtype})") from None
 
 
 floor_divide = _nondiff("floor_divide", np.floor_divide, 2)

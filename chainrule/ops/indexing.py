@@ -29,11 +29,17 @@ def _index_item(item):
     if isinstance(item, Tensor):
         item = item._data
     elif isinstance(item, list):
-        item = np.asarray([i._data if isinstance(i, Tensor) else i for i in item])
+        try:  # an empty list selects nothing, as in NumPy (not a float index)
+            item = np.asarray([i._data if isinstance(i, Tensor) else i for i in item],
+                              dtype=np.intp if not item else None)
+        except ValueError as exc:
+            raise IndexError(f"an index list must be rectangular (every row the same "
+                             f"length), got {item!r}: {exc}") from None
     if isinstance(item, np.ndarray):
         if item.dtype.kind not in "iub":
             raise IndexError(
-                f"tensors used as indices must be integer or boolean, got {item.dtype}")
+                f"arrays and tensors used as indices must be integer or boolean, got "
+                f"{item.dtype}; convert float indices with .astype(int64)")
         if item.ndim == 0 and item.dtype.kind in "iu":
             return int(item)
     elif not isinstance(item, _BASIC):

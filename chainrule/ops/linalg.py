@@ -18,8 +18,8 @@ import numpy as np
 
 from ..primitive import EachInput, primitive
 from ..tensor import Tensor
-from .shape import (broadcast_to, expand_dims, normalize_axes, ravel, reshape, shape_of,
-                    squeeze, swapaxes, transpose, unreduce)
+from .shape import (broadcast_to, expand_dims, int_tuple, normalize_axes, ravel, reshape,
+                    shape_of, squeeze, swapaxes, transpose, unreduce)
 
 
 def _mT(x):
@@ -122,19 +122,37 @@ def outer(a: ArrayLike, b: ArrayLike) -> Array:
     return reshape(a, (-1, 1)) * reshape(b, (1, -1))
 
 
+def _operand_axis(axis, ndim, shape, name) -> int:
+    if not -ndim <= axis < ndim:
+        raise np.exceptions.AxisError(
+            f"tensordot: axis {axis} is out of bounds for {name} of shape {shape}")
+    return axis % ndim
+
+
 def tensordot(a: ArrayLike, b: ArrayLike, axes: Axis | int = 2) -> Array:
     """Sum products over the given axes of a and b (NumPy's tensordot)."""
     an, bn = np.ndim(a), np.ndim(b)
+    sa, sb = shape_of(a), shape_of(b)
     if isinstance(axes, int | np.integer):
+        if not 0 <= axes <= builtins.min(an, bn):
+            raise ValueError(f"tensordot: axes={axes} must be from 0 to the number of axes "
+                             f"of the smaller operand ({builtins.min(an, bn)}); the shapes "
+                             f"are {sa} and {sb}")
         axes_a = list(range(an - int(axes), an))
         axes_b = list(range(int(axes)))
     else:
-        axes_a, axes_b = axes
-        axes_a = [axes_a] if isinstance(axes_a, int | np.integer) else list(axes_a)
-        axes_b = [axes_b] if isinstance(axes_b, int | np.integer) else list(axes_b)
-    axes_a = [ax % an for ax in axes_a]
-    axes_b = [ax % bn for ax in axes_b]
-    sa, sb = shape_of(a), shape_of(b)
+        try:
+            axes_a, axes_b = axes
+            axes_a = int_tuple(axes_a, "tensordot", "axes")
+            axes_b = int_tuple(axes_b, "tensordot", "axes")
+        except (TypeError, ValueError):
+            raise TypeError(f"tensordot: axes must be an int or a pair (axes of a, axes of "
+                            f"b), got {axes!r}") from None
+    # 0-d operands have no axes to sum over (no implicit one here, unlike reductions)
+    axes_a = [_operand_axis(ax, an, sa, "a") for ax in axes_a]
+    axes_b = [_operand_axis(ax, bn, sb, "b") for ax in axes_b]
+    if len(set(axes_a)) != len(axes_a) or len(set(axes_b)) != len(axes_b):
+        raise ValueError(f"tensordot: repeated axis in axes {axes!r}")
     if len(axes_a) != len(axes_b) or any(sa[i] != sb[j] for i, j in zip(axes_a, axes_b)):
         raise ValueError(f"tensordot: shape mismatch for sum over axes {axes_a} of {sa} and "
                          f"{axes_b} of {sb}")
@@ -151,6 +169,11 @@ def tensordot(a: ArrayLike, b: ArrayLike, axes: Axis | int = 2) -> Array:
 
 def _parse_einsum(subscripts: str, shapes) -> tuple:
     """Explicit form without ellipses: (list of input subscripts, output subscript)."""
+    if not isinstance(subscripts, str):
+        raise TypeError(f"einsum: subscripts must be a string such as 'ij,jk->ik', got "
+                        f"{type(subscripts).__name__}")
+    if subscripts.count("->") > 1:
+        raise ValueError(f"einsum: {subscripts!r} has more than one '->'")
     subscripts = subscripts.replace(" ", "")
     if "->" in subscripts:
         lhs, out = subscripts.split("->")
@@ -174,6 +197,14 @@ def _parse_einsum(subscripts: str, shapes) -> tuple:
         if len(sub) != len(shape):
             raise ValueError(f"einsum: subscript {sub!r} does not match operand shape {shape}")
         expanded.append(sub)
+    sizes = {}
+    for sub, shape in zip(expanded, shapes):
+        for c, n in zip(sub, shape):
+            if sizes.get(c, n) != n and 1 not in (n, sizes[c]):
+                raise ValueError(f"einsum: index {c!r} has length {sizes[c]} in one operand "
+                                 f"and {n} in another (subscripts {subscripts!r}, shapes "
+                                 f"{list(shapes)})")
+            sizes[c] = n if sizes.get(c, 1) == 1 else sizes[c]
     if out is None:
         counts = {}
         for c in "".join(expanded):

@@ -60,6 +60,9 @@ def _divisor(n: int, ddof, op: str, shape, axes) -> float:
     """1 / (n - ddof), the factor of a mean or a variance. Without degrees of freedom it is
     nan, with NumPy's RuntimeWarning (never a bare ZeroDivisionError, or a negative
     variance for ddof > n)."""
+    if isinstance(ddof, bool) or not isinstance(ddof, int | float | np.integer | np.floating):
+        raise TypeError(f"{op}: ddof must be a number (the degrees of freedom subtracted "
+                        f"from the count), got {ddof!r}")
     if n - ddof > 0:
         return 1.0 / (n - ddof)
     over = "all axes" if axes is None else f"axis {axes[0] if len(axes) == 1 else axes}"
@@ -367,12 +370,14 @@ def logsumexp(x: ArrayLike, axis: Axis = None, *, keepdims: bool = False) -> Arr
 def log_softmax(x: ArrayLike, axis: Axis = -1) -> Array:
     """x - logsumexp(x) along ``axis`` (an int or a tuple): log-probabilities, stable for
     large inputs. A 0-d x is one value on its own: log_softmax is 0."""
+    _reduction_axes(x, axis, "log_softmax")  # so that a bad axis names log_softmax
     return x - logsumexp(x, axis, keepdims=True)
 
 
 def softmax(x: ArrayLike, axis: Axis = -1) -> Array:
     """exp(x) / sum(exp(x)) along ``axis`` (an int or a tuple). A 0-d x is one value on its
     own: softmax is 1, as in PyTorch and SciPy."""
+    _reduction_axes(x, axis, "softmax")  # so that a bad axis names softmax
     return exp(log_softmax(x, axis))
 
 

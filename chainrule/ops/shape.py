@@ -15,6 +15,7 @@ import operator
 import numpy as np
 
 from ..primitive import EachInput, primitive
+from ..tensor import Tensor
 
 
 def ndim_of(x) -> int:
@@ -40,6 +41,23 @@ def normalize_axis(axis, ndim: int, op: str = "axis", shape: tuple | None = None
             f"{op}: axis {axis} is out of bounds for a tensor of {what}; axes run from "
             f"{-bound} to {bound - 1}")
     return axis % bound
+
+
+def int_tuple(value, op: str, what: str) -> tuple:
+    """An int or a sequence of ints (a shape, reps, shifts) as a tuple of ints. Floats
+    are refused, as NumPy does: truncating 2.5 would hide a mistake."""
+    if isinstance(value, str | bytes):
+        raise TypeError(f"{op}: {what} must be an int or a sequence of ints, got the string "
+                        f"{value!r}")
+    try:
+        return (operator.index(value),)
+    except TypeError:
+        pass
+    try:
+        return tuple(operator.index(v) for v in value)
+    except TypeError:
+        raise TypeError(f"{op}: {what} must be an int or a sequence of ints, got "
+                        f"{value!r}") from None
 
 
 def normalize_axes(axis, ndim: int, op: str = "axis", shape: tuple | None = None) -> tuple | None:
@@ -76,10 +94,7 @@ def reshape(x: ArrayLike, *shape) -> Array:
     """The values of x in a new shape (a view when possible). One entry may be -1."""
     if len(shape) == 1 and not isinstance(shape[0], int | np.integer):
         shape = shape[0]
-    try:
-        shape = tuple(int(s) for s in shape)
-    except TypeError:
-        raise TypeError(f"reshape: the shape must be ints, got {shape!r}") from None
+    shape = int_tuple(shape, "reshape", "the shape")
     in_shape = shape_of(x)
     size = int(np.prod(in_shape))
     target = shape
@@ -199,24 +214,31 @@ broadcast_to_p = primitive("broadcast_to", _broadcast_impl, (
 
 def broadcast_to(x: ArrayLike, shape: ShapeLike) -> Array:
     """x repeated along new or length-one axes to ``shape`` (a read-only view)."""
-    shape = tuple(shape) if not isinstance(shape, int) else (shape,)
+    shape = int_tuple(shape, "broadcast_to", "shape")
     in_shape = shape_of(x)
     if in_shape == shape:
         return x
     try:
-        np.broadcast_shapes(in_shape, shape)
+        if builtins.min(shape, default=0) < 0 or len(shape) < len(in_shape) or \
+                np.broadcast_shapes(in_shape, shape) != shape:
+            raise ValueError
     except ValueError:
-        raise ValueError(f"broadcast_to: cannot broadcast shape {in_shape} to {shape}") from None
+        raise ValueError(f"broadcast_to: cannot broadcast shape {in_shape} to {shape}: each "
+                         "axis of x must be 1 or the target's length, and x may not have "
+                         "more axes than the target") from None
     return broadcast_to_p(x, shape, in_shape)
 
 
 def sum_to(x: ArrayLike, shape: ShapeLike) -> Array:
     """Sum x over broadcast axes so that it has ``shape`` (undoes broadcasting)."""
     xshape = shape_of(x)
-    shape = tuple(shape)
+    shape = int_tuple(shape, "sum_to", "shape")
     if xshape == shape:
         return x
     lead = len(xshape) - len(shape)
+    if lead < 0 or builtins.any(s not in (1, t) for s, t in zip(shape, xshape[lead:])):
+        raise ValueError(f"sum_to: cannot sum shape {xshape} to {shape}; the target must "
+                         "be a shape that x's shape broadcasts from")
     axes = tuple(range(lead)) + tuple(
         lead + i for i, s in enumerate(shape) if s == 1 and xshape[lead + i] != 1)
     if axes:
@@ -345,7 +367,8 @@ def split(x: ArrayLike, indices_or_sections: int | Sequence[int], axis: int = 0)
                              f"{n} equal sections; use array_split or give indices")
         bounds = [i * (length // n) for i in range(n + 1)]
     else:
-        bounds = [0] + [int(i) for i in indices_or_sections] + [length]
+        bounds = [0] + list(int_tuple(indices_or_sections, "split",
+                                      "indices_or_sections")) + [length]
     lead = (slice(None),) * axis
     return [getitem(x, lead + (slice(a, b),)) for a, b in zip(bounds[:-1], bounds[1:])]
 
@@ -391,10 +414,16 @@ roll_p = primitive("roll", _roll_impl, (
 
 def roll(x: ArrayLike, shift: int | Sequence[int], axis: Axis = None) -> Array:
     """Shift elements cyclically along ``axis`` (over the flattened tensor when None)."""
-    if isinstance(shift, (list, tuple)):
-        shift = tuple(int(s) for s in shift)
+    shift = int_tuple(shift, "roll", "shift")
+    shift = shift[0] if len(shift) == 1 else shift
     if isinstance(axis, list):
         axis = tuple(axis)
+    if axis is not None:  # checked here, so that the error names roll and x's shape
+        axes = normalize_axes(axis, ndim_of(x), "roll", shape_of(x))
+        count = len(axes) if isinstance(axis, tuple) else 1
+        if isinstance(shift, tuple) and len(shift) != count:
+            raise ValueError(f"roll: {len(shift)} shifts for {count} axes; give one shift "
+                             "per axis")
     if axis is None:
         return reshape(roll_p(ravel(x), shift, 0), shape_of(x))
     return roll_p(x, shift, axis)
@@ -410,18 +439,37 @@ def repeat(x: ArrayLike, repeats: int | ArrayLike, axis: Axis = None) -> Array:
         axis = 0
     shape = shape_of(x)
     axis = normalize_axis(axis, len(shape), "repeat", shape)
-    if isinstance(repeats, int | np.integer):
-        r = int(repeats)
+    if isinstance(repeats, Tensor):
+        repeats = repeats._data
+    if isinstance(repeats, int | np.integer) or (
+            isinstance(repeats, np.ndarray) and repeats.ndim == 0):
+        r = _repeat_count(repeats)
         expanded = broadcast_to(expand_dims(x, axis + 1),
                                 shape[:axis + 1] + (r,) + shape[axis + 1:])
         return reshape(expanded, shape[:axis] + (shape[axis] * r,) + shape[axis + 1:])
-    index = np.repeat(np.arange(shape[axis]), np.asarray(repeats))
+    counts = [_repeat_count(r) for r in int_tuple(repeats, "repeat", "repeats")]
+    if len(counts) not in (1, shape[axis]):
+        raise ValueError(f"repeat: {len(counts)} repeats for axis {axis} of length "
+                         f"{shape[axis]}; give one count, or one per element")
+    index = np.repeat(np.arange(shape[axis]), counts)
     return getitem(x, (slice(None),) * axis + (index,))
+
+
+def _repeat_count(r) -> int:
+    try:
+        r = operator.index(r)
+    except TypeError:
+        raise TypeError(f"repeat: repeats must be ints, got {r!r}") from None
+    if r < 0:
+        raise ValueError(f"repeat: repeats must be 0 or more, got {r}")
+    return r
 
 
 def tile(x: ArrayLike, reps: int | Sequence[int]) -> Array:
     """Repeat the whole of x ``reps`` times (per axis)."""
-    reps = (int(reps),) if isinstance(reps, int | np.integer) else tuple(int(r) for r in reps)
+    reps = int_tuple(reps, "tile", "reps")
+    if builtins.min(reps, default=0) < 0:
+        raise ValueError(f"tile: reps must be 0 or more, got {reps}")
     shape = shape_of(x)
     n = builtins.max(len(shape), len(reps))
     shape = (1,) * (n - len(shape)) + shape
@@ -485,7 +533,16 @@ astype_p = primitive("astype", _astype_impl, (
 
 def astype(x: ArrayLike, dtype: DTypeLike) -> Array:
     """x converted to ``dtype``; differentiable between float dtypes."""
-    dtype = np.dtype(dtype)
+    try:
+        if dtype is None:  # NumPy would read None as float64
+            raise TypeError
+        dtype = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"astype: {dtype!r} is not a dtype; use e.g. 'float32' or "
+                        "chainrule.float64") from None
+    if dtype.kind not in "biufc":
+        raise TypeError(f"astype: {dtype} is not a numeric dtype, and tensors hold numbers; "
+                        "use e.g. 'float32', 'int64' or 'bool'")
     from_dtype = np.asarray(x).dtype if not hasattr(x, "dtype") else x.dtype
     return astype_p(x, dtype, from_dtype)
 

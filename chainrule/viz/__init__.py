@@ -47,30 +47,45 @@ class _Recorder:
         grad_state.observer = self.previous
 
 
-def _input(value, name: str) -> Tensor:
+def _input(value, name: str, what: str = "trace") -> Tensor:
     """A float64 leaf that requires grad, of the value's own tensor class when it is a
     dialect's tensor (so that f may use that dialect's methods on it)."""
     if isinstance(value, Tensor):
         t = tensor(np.asarray(value._data, dtype=np.float64), requires_grad=True,
                    name=value.name or name)
         return as_class(t, value.__class__)
-    return tensor(np.asarray(value, dtype=np.float64), requires_grad=True, name=name)
+    if value is None or isinstance(value, str | bytes):
+        raise TypeError(f"{what}: the input {name} must be a number or an array of numbers, "
+                        f"got {value!r}")
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"{what}: the input {name} must be a number or an array of "
+                        f"numbers, got {type(value).__name__} ({exc})") from None
+    return tensor(array, requires_grad=True, name=name)
 
 
 def record(f, *args, **named):
     """Run ``f`` on float64 inputs that require grad (named after the keywords) and keep
     every value it computes. Returns (output, inputs, recorder values). An output that
     is a number, or that does not depend on the inputs, is a constant tensor."""
-    inputs = [_input(v, "x" if len(args) == 1 and not named else f"x{i}")
+    return _record("trace", f, args, named)
+
+
+def _record(what, f, args, named):
+    if not callable(f):
+        raise TypeError(f"{what}: f must be a function (a callable), got "
+                        f"{type(f).__name__}; e.g. {what}(lambda x: x * x, x=2.0)")
+    inputs = [_input(v, "x" if len(args) == 1 and not named else f"x{i}", what)
               for i, v in enumerate(args)]
-    inputs += [_input(v, k) for k, v in named.items()]
+    inputs += [_input(v, k, what) for k, v in named.items()]
     with _Recorder() as recorder, enable_grad():
         out = f(*inputs[:len(args)], **dict(zip(named, inputs[len(args):])))
     if not isinstance(out, Tensor):
         try:
             out = tensor(np.asarray(out, dtype=np.float64))
         except (TypeError, ValueError):
-            raise TypeError(f"trace: f must return a tensor or a number, got "
+            raise TypeError(f"{what}: f must return a tensor or a number, got "
                             f"{type(out).__name__}") from None
     return out, inputs, recorder.values
 

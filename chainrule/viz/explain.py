@@ -97,8 +97,8 @@ def explain(f, *args, direction=None, cotangent=None, **named) -> Explanation:
     first input, of the output), so for f: R → R both sweeps give f'(x); in general they
     meet at ⟨f̄, J·ẋ⟩.
     """
-    from . import record
-    out, inputs, values = record(f, *args, **named)
+    from . import _record
+    out, inputs, values = _record("explain", f, args, named)
     order = nodes_in_order(out._node) if out._node is not None else []
     names = leaf_names(inputs, len(order))
     for number, node in enumerate(order, 1):
