@@ -36,7 +36,8 @@ def _where0(mask, g):
 add = primitive("add", np.add, (
     lambda g, ans, x, y: g,
     lambda g, ans, x, y: g,
-), nin=2, save="none", aliases=True, jvp="elementwise", batch="elementwise")
+), nin=2, save="none", aliases=True, jvp="elementwise", batch="elementwise",
+    domain="real")
 
 def subtract_from(prev, g, *_) -> bool:
     """Accumulating variant of a rule whose cotangent is -g."""
@@ -58,7 +59,7 @@ subtract = primitive("subtract", np.subtract, (
     lambda g, ans, x, y: g,
     lambda g, ans, x, y: -g,
 ), nin=2, save="none", aliases=True, backward_name="SubBackward", jvp=_subtract_jvp,
-    batch="elementwise", accumulate=(None, subtract_from))
+    batch="elementwise", accumulate=(None, subtract_from), domain="real")
 
 
 def _times(g, y):
@@ -80,7 +81,7 @@ multiply = primitive("multiply", np.multiply, (
 ), nin=2, backward_name="MulBackward", donate=(
     lambda g, ans, x, y: into(np.multiply, g, y),
     lambda g, ans, x, y: into(np.multiply, g, x),
-), jvp="elementwise", batch="elementwise")
+), jvp="elementwise", batch="elementwise", domain="real")
 
 divide = primitive("divide", np.true_divide, (
     lambda g, ans, x, y: g / y,
@@ -88,12 +89,12 @@ divide = primitive("divide", np.true_divide, (
 ), nin=2, backward_name="DivBackward", donate=(
     lambda g, ans, x, y: into(np.divide, g, y),
     None,
-), jvp="elementwise", batch="elementwise")
+), jvp="elementwise", batch="elementwise", domain=("real", "nonzero"))
 
 negative = primitive("negative", np.negative, (
     lambda g, ans, x: -g,
 ), save="none", backward_name="NegBackward", donate=(lambda g, ans, x: np.negative(g, out=g),),
-    jvp="elementwise", batch="elementwise", accumulate=(subtract_from,))
+    jvp="elementwise", batch="elementwise", accumulate=(subtract_from,), domain="real")
 
 
 def _power_base(g, ans, x, y):
@@ -113,7 +114,8 @@ def _power_exponent(g, ans, x, y):
 
 
 power = primitive("power", np.power, (_power_base, _power_exponent),
-                  nin=2, save="both", backward_name="PowBackward", jvp="elementwise", batch="elementwise")
+                  nin=2, save="both", backward_name="PowBackward", jvp="elementwise", batch="elementwise",
+                  domain=("positive", "real"))
 power.__doc__ = """x ** y. Derivative in x: y·x**(y-1) (0 where y == 0); in y: x**y·log x
 (0 where x == 0)."""
 
@@ -129,7 +131,8 @@ def square(x: ArrayLike) -> Array:
 
 
 alias = primitive("alias", lambda x: x, (lambda g, ans, x: g,), save="none", aliases=True,
-                  view=True, jvp="linear", batch="elementwise", backward_name="AliasBackward")
+                  view=True, jvp="linear", batch="elementwise", backward_name="AliasBackward",
+                  domain="real")
 alias.__doc__ = """The same values as a new tensor of the graph (an identity that is recorded).
 Transforms use it to give their inputs an identity of their own."""
 
@@ -140,7 +143,7 @@ def zeros_like_op(x):
 
 
 copy = primitive("copy", np.copy, (lambda g, ans, x: g,), save="none", aliases=True,
-                 backward_name="CloneBackward", jvp="linear", batch="elementwise")
+                 backward_name="CloneBackward", jvp="linear", batch="elementwise", domain="real")
 
 
 # ---------------------------------------------------------------- selection
@@ -167,9 +170,11 @@ def _minimum_rule(pick):
     return rule
 
 
-maximum = primitive("maximum", np.maximum, (_maximum_rule(0), _maximum_rule(1)), nin=2, jvp="elementwise", batch="elementwise")
+maximum = primitive("maximum", np.maximum, (_maximum_rule(0), _maximum_rule(1)), nin=2, jvp="elementwise", batch="elementwise",
+                    domain="distinct")
 maximum.__doc__ = "Elementwise maximum. At ties each input gets half the gradient."
-minimum = primitive("minimum", np.minimum, (_minimum_rule(0), _minimum_rule(1)), nin=2, jvp="elementwise", batch="elementwise")
+minimum = primitive("minimum", np.minimum, (_minimum_rule(0), _minimum_rule(1)), nin=2, jvp="elementwise", batch="elementwise",
+                    domain="distinct")
 minimum.__doc__ = "Elementwise minimum. At ties each input gets half the gradient."
 
 
@@ -181,7 +186,7 @@ where = primitive("where", _where_impl, (
     None,
     lambda g, ans, c, x, y: where(c, g, 0),
     lambda g, ans, c, x, y: where(c, 0, g),
-), nin=3, jvp="elementwise", batch="elementwise")
+), nin=3, jvp="elementwise", batch="elementwise", domain=("boolean", "real", "real"))
 where.__doc__ = "x where condition holds, else y. The condition is not differentiated."
 where.__signature__ = inspect.signature(lambda condition, x, y: None)
 
@@ -211,7 +216,8 @@ def _clip_hi(g, ans, x, lo, hi):
 
 
 clip_p = primitive("clip", _clip_impl, (_clip_x, _clip_lo, _clip_hi), nin=3,
-                   backward_name="ClampBackward", jvp="elementwise", batch="elementwise")
+                   backward_name="ClampBackward", jvp="elementwise", batch="elementwise",
+                   domain="distinct")
 
 
 def clip(a: ArrayLike, a_min: ArrayLike | None = None, a_max: ArrayLike | None = None) -> Array:
@@ -226,7 +232,8 @@ def _abs_rule(g, ans, x):
     return g * sign(x)
 
 
-absolute = primitive("absolute", np.absolute, (_abs_rule,), backward_name="AbsBackward", jvp="elementwise", batch="elementwise")
+absolute = primitive("absolute", np.absolute, (_abs_rule,), backward_name="AbsBackward", jvp="elementwise", batch="elementwise",
+                     domain="nonzero")
 absolute.__doc__ = "|x|. Its derivative is sign(x), taken as 0 at x = 0."
 
 # ---------------------------------------------------------------- not differentiable
@@ -277,7 +284,7 @@ def _remainder_divisor(g, ans, x, y):
 remainder = primitive("remainder", np.remainder, (
     lambda g, ans, x, y: g,
     _remainder_divisor,
-), nin=2, aliases=True, jvp="elementwise", batch="elementwise")
+), nin=2, aliases=True, jvp="elementwise", batch="elementwise", domain=("real", "above_one"))
 remainder.__doc__ = """x mod y with the sign of y (NumPy's remainder, Python's %).
 Derivative 1 in x and -floor(x / y) in y, away from the jumps."""
 mod = remainder

@@ -84,7 +84,7 @@ def _relu_impl(x):
 
 
 relu = _elementwise(
-    "relu", _relu_impl, lambda g, ans, x: g * (ans > 0), save="output",
+    "relu", _relu_impl, lambda g, ans, x: g * (ans > 0), save="output", domain="nonzero",
     donate=lambda g, ans, x: into(np.multiply, g, ans > 0),
     doc="max(x, 0). Its derivative at 0 is taken as 0 (PyTorch's convention). The "
         "cotangent is multiplied by the 0/1 mask (as hand-written NumPy does), so an "
@@ -93,6 +93,7 @@ relu = _elementwise(
 arctan2 = primitive("arctan2", np.arctan2, (
     lambda g, ans, y, x: g * x / (x * x + y * y),
     lambda g, ans, y, x: -g * y / (x * x + y * y),
-), nin=2, backward_name="Atan2Backward", jvp="elementwise", batch="elementwise")
+), nin=2, backward_name="Atan2Backward", jvp="elementwise", batch="elementwise",
+    domain=("nonzero", "real"))
 arctan2.__doc__ = "The angle of the point (x, y): arctan(y / x) in the right quadrant."
 

@@ -164,16 +164,17 @@ def _add_into_slice(prev, g, ans, x, index, in_shape) -> bool:
 getitem_basic = primitive("getitem", _getitem_impl, (
     lambda g, ans, x, index, in_shape: scatter_add(g, index, in_shape),
 ), save="none", view=True, backward_name="SliceBackward", jvp="linear", batch=_batch_getitem,
-    accumulate=(_add_into_slice,))
+    accumulate=(_add_into_slice,), domain="real")
 
 getitem_advanced = primitive("getitem", _getitem_impl, (
     lambda g, ans, x, index, in_shape: scatter_add(g, index, in_shape),
 ), save="none", backward_name="IndexBackward", jvp="linear", batch=_batch_getitem,
-    accumulate=(_add_into_slice,))
+    accumulate=(_add_into_slice,), domain="real")
 
 scatter_add = primitive("scatter_add", _scatter_impl, (
     lambda g, ans, c, index, shape: getitem(g, index),
-), save="none", aliases=True, backward_name="IndexAddBackward", jvp="linear", batch=_batch_scatter_add)
+), save="none", aliases=True, backward_name="IndexAddBackward", jvp="linear", batch=_batch_scatter_add,
+    domain="real")
 scatter_add.__doc__ = "zeros(shape) with c added at index (repeated indices accumulate)."
 
 
@@ -291,7 +292,7 @@ index_put = primitive("index_put", _put_impl, (
     lambda g, ans, x, v, index: where(_written_mask(np.shape(g), index), 0, g),
     lambda g, ans, x, v, index: where(_winners(np.shape(g), index), getitem(g, index), 0),
 ), nin=2, save="output", backward_name="IndexPutBackward", jvp=_index_put_jvp,
-    batch=_batch_index_put)
+    batch=_batch_index_put, domain="real")
 index_put.__doc__ = "A copy of x with v written at index (the recorded form of x[index] = v)."
 
 from .arithmetic import where  # noqa: E402

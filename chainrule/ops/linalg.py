@@ -89,7 +89,8 @@ def _matmul_impl(x, y):
 
 
 matmul = primitive("matmul", _matmul_impl, (_matmul_x, _matmul_y), nin=2,
-                   backward_name="MatmulBackward", jvp=_matmul_jvp, batch=_batch_matmul)
+                   backward_name="MatmulBackward", jvp=_matmul_jvp, batch=_batch_matmul,
+                   domain="real")
 matmul.__doc__ = """Matrix product with NumPy's rules: 1-D operands are vectors, more than
 two dimensions are stacks of matrices that broadcast."""
 
@@ -262,7 +263,8 @@ def _batch_einsum(prim, values, batched, params):
     return einsum_p(*values, ",".join(inputs) + "->" + letter + out)
 
 
-einsum_p = primitive("einsum", _einsum_impl, EachInput(_einsum_rule), nin=1, variadic=True, jvp=_einsum_jvp, batch=_batch_einsum)
+einsum_p = primitive("einsum", _einsum_impl, EachInput(_einsum_rule), nin=1, variadic=True, jvp=_einsum_jvp, batch=_batch_einsum,
+                     domain="real")
 
 
 def einsum(subscripts: str, *operands: ArrayLike) -> Array:
@@ -287,7 +289,7 @@ def _batch_diagonal_embed(prim, values, batched, params):
 
 diagonal_embed = primitive("diagonal_embed", _diagonal_embed_impl, (
     lambda g, ans, x, spec, shape: einsum_p(g, spec),
-), save="none", jvp="linear", batch=_batch_diagonal_embed)
+), save="none", jvp="linear", batch=_batch_diagonal_embed, domain="real")
 
 
 # ---------------------------------------------------------------- norms
@@ -312,7 +314,7 @@ def _norm_rule(g, ans, x, p, axes, keepdims, shape):
 
 
 norm_p = primitive("norm", _norm_impl, (_norm_rule,), save="both",
-                   backward_name="NormBackward", jvp="reduction", batch="reduction")
+                   backward_name="NormBackward", jvp="reduction", batch="reduction", domain="nonzero")
 
 
 def norm(x: ArrayLike, ord: float | str | None = None, axis: Axis = None, keepdims: bool = False) -> Array:
@@ -392,7 +394,8 @@ def _inv(x):
 
 inv_p = primitive("inv", _inv, (
     lambda g, ans, x: -matmul(matmul(_mT(ans), g), _mT(ans)),
-), save="output", backward_name="LinalgInvBackward", jvp=lambda ts, ans, x: -matmul(matmul(ans, ts[0]), ans), batch="elementwise")
+), save="output", backward_name="LinalgInvBackward", jvp=lambda ts, ans, x: -matmul(matmul(ans, ts[0]), ans), batch="elementwise",
+    domain="matrix")
 
 
 def inv(x: ArrayLike) -> Array:
@@ -458,7 +461,8 @@ def _trace_of_inverse_times(x, t):
 
 
 det_p = primitive("det", _det, (_det_rule,), save="both",
-                  backward_name="LinalgDetBackward", jvp=_det_jvp, batch="elementwise")
+                  backward_name="LinalgDetBackward", jvp=_det_jvp, batch="elementwise",
+                  domain="matrix")
 
 
 def det(x: ArrayLike) -> Array:
@@ -476,7 +480,7 @@ def _logabsdet(x):
 logabsdet_p = primitive("slogdet", _logabsdet, (
     lambda g, ans, x: expand_dims(g, (-1, -2)) * _mT(inv(x)),
 ), backward_name="LinalgSlogdetBackward", jvp=lambda ts, ans, x: _trace_of_inverse_times(x, ts[0]),
-                        batch="elementwise")
+                        batch="elementwise", domain="matrix")
 
 
 def _sign_det(x):
@@ -515,7 +519,8 @@ def _solve_jvp(tangents, ans, a, b):
 solve_p = primitive("solve", _solve, (
     _solve_a,
     lambda g, ans, a, b: solve_p(_mT(a), g),
-), nin=2, save="both", backward_name="LinalgSolveBackward", jvp=_solve_jvp, batch="elementwise")
+), nin=2, save="both", backward_name="LinalgSolveBackward", jvp=_solve_jvp, batch="elementwise",
+    domain=("matrix", "real"))
 
 _NUMPY2 = int(np.__version__.split(".")[0]) >= 2
 

@@ -146,7 +146,8 @@ def _prod_rule(g, ans, x, axes, keepdims, shape):
     return g * moveaxis(others, tuple(range(len(rest), len(shape))), axes)
 
 
-prod_p = primitive("prod", _prod_impl, (_prod_rule,), save="both", jvp="reduction", batch="reduction")
+prod_p = primitive("prod", _prod_impl, (_prod_rule,), save="both", jvp="reduction", batch="reduction",
+                   domain="real")
 
 
 def prod(x: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
@@ -176,9 +177,9 @@ def _min_impl(x, axes, keepdims, shape):
 
 
 max_p = primitive("max", _max_impl, (_extreme_rule,), save="both", backward_name="MaxBackward",
-                  jvp="reduction", batch="reduction")
+                  jvp="reduction", batch="reduction", domain="distinct")
 min_p = primitive("min", _min_impl, (_extreme_rule,), save="both", backward_name="MinBackward",
-                  jvp="reduction", batch="reduction")
+                  jvp="reduction", batch="reduction", domain="distinct")
 
 
 def _check_nonempty(shape, axes, op):
@@ -265,7 +266,7 @@ def _reverse_cumsum(g, axis):
 
 cumsum_p = primitive("cumsum", _cumsum_impl, (
     lambda g, ans, x, axis: _reverse_cumsum(g, axis),
-), save="none", jvp="linear", batch="axis")
+), save="none", jvp="linear", batch="axis", domain="real")
 
 
 def _scan_axis(x, axis, op):
@@ -329,7 +330,8 @@ def _cumprod_jvp(tangents, ans, x, axis):
     return moveaxis(total, -1, axis)
 
 
-cumprod_p = primitive("cumprod", _cumprod_impl, (_cumprod_rule,), save="both", jvp=_cumprod_jvp, batch="axis")
+cumprod_p = primitive("cumprod", _cumprod_impl, (_cumprod_rule,), save="both", jvp=_cumprod_jvp, batch="axis",
+                      domain="real")
 
 
 def cumprod(x: ArrayLike, axis: int | None = None, dtype: DTypeLike = None,
@@ -357,7 +359,8 @@ def _logsumexp_rule(g, ans, x, axes, keepdims, shape):
     return unreduce(g, axes, keepdims, shape) * exp(x - unreduce(ans, axes, keepdims, shape))
 
 
-logsumexp_p = primitive("logsumexp", _logsumexp_impl, (_logsumexp_rule,), save="both", jvp="reduction", batch="reduction")
+logsumexp_p = primitive("logsumexp", _logsumexp_impl, (_logsumexp_rule,), save="both", jvp="reduction", batch="reduction",
+                        domain="real")
 
 
 def logsumexp(x: ArrayLike, axis: Axis = None, *, keepdims: bool = False) -> Array:

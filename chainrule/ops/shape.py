@@ -87,7 +87,8 @@ def _reshape_impl(x, shape, in_shape):
 
 reshape_p = primitive("reshape", _reshape_impl, (
     lambda g, ans, x, shape, in_shape: reshape_p(g, in_shape, shape_of(g)),
-), save="none", aliases=True, view=True, backward_name="ViewBackward", jvp="linear", batch=_batch_reshape)
+), save="none", aliases=True, view=True, backward_name="ViewBackward", jvp="linear", batch=_batch_reshape,
+    domain="real")
 
 
 def reshape(x: ArrayLike, *shape) -> Array:
@@ -129,7 +130,8 @@ def _transpose_impl(x, axes):
 
 transpose_p = primitive("transpose", _transpose_impl, (
     lambda g, ans, x, axes: transpose_p(g, tuple(np.argsort(axes))),
-), save="none", aliases=True, view=True, backward_name="PermuteBackward", jvp="linear", batch=_batch_transpose)
+), save="none", aliases=True, view=True, backward_name="PermuteBackward", jvp="linear", batch=_batch_transpose,
+    domain="real")
 
 
 def transpose(x: ArrayLike, axes: Axis | int = None) -> Array:
@@ -209,7 +211,8 @@ def _broadcast_impl(x, shape, in_shape):
 
 broadcast_to_p = primitive("broadcast_to", _broadcast_impl, (
     lambda g, ans, x, shape, in_shape: sum_to(g, in_shape),
-), save="none", view=True, backward_name="ExpandBackward", jvp="linear", batch=_batch_broadcast_to)
+), save="none", view=True, backward_name="ExpandBackward", jvp="linear", batch=_batch_broadcast_to,
+    domain="real")
 
 
 def broadcast_to(x: ArrayLike, shape: ShapeLike) -> Array:
@@ -260,7 +263,7 @@ def unreduce(g, axes, keepdims, shape):
 
 sum_p = primitive("sum", _sum_impl, (
     lambda g, ans, x, axes, keepdims, shape: unreduce(g, axes, keepdims, shape),
-), save="none", aliases=True, jvp="linear", batch="reduction")
+), save="none", aliases=True, jvp="linear", batch="reduction", domain="real")
 
 
 # ---------------------------------------------------------------- joining
@@ -300,7 +303,8 @@ def _batch_concatenate(prim, values, batched, params):
 
 concatenate_p = primitive("concatenate", _concatenate_impl, EachInput(_concatenate_rule),
                           nin=2, save="none", aliases=True, variadic=True,
-                          backward_name="CatBackward", jvp=_concatenate_jvp, batch=_batch_concatenate)
+                          backward_name="CatBackward", jvp=_concatenate_jvp, batch=_batch_concatenate,
+                          domain="real")
 
 
 def concatenate(arrays: Sequence[ArrayLike], axis: int = 0) -> Array:
@@ -382,7 +386,7 @@ def _flip_impl(x, axes):
 
 flip_p = primitive("flip", _flip_impl, (
     lambda g, ans, x, axes: flip_p(g, axes),
-), save="none", aliases=True, view=True, jvp="linear", batch="axis")
+), save="none", aliases=True, view=True, jvp="linear", batch="axis", domain="real")
 
 
 def flip(x: ArrayLike, axis: Axis = None) -> Array:
@@ -409,7 +413,7 @@ def _batch_roll(prim, values, batched, params):
 
 roll_p = primitive("roll", _roll_impl, (
     lambda g, ans, x, shift, axis: roll_p(g, _negate(shift), axis),
-), save="none", jvp="linear", batch=_batch_roll)
+), save="none", jvp="linear", batch=_batch_roll, domain="real")
 
 
 def roll(x: ArrayLike, shift: int | Sequence[int], axis: Axis = None) -> Array:
@@ -502,7 +506,7 @@ def _batch_pad(prim, values, batched, params):
 
 
 pad_p = primitive("pad", _pad_impl, (_unpad,), save="none", aliases=True,
-                  backward_name="ConstantPadBackward", jvp=_pad_jvp, batch=_batch_pad)
+                  backward_name="ConstantPadBackward", jvp=_pad_jvp, batch=_batch_pad, domain="real")
 
 
 def pad(x: ArrayLike, pad_width: int | Sequence, mode: str = "constant", constant_values: float = 0) -> Array:
@@ -528,7 +532,8 @@ def _astype_impl(x, dtype, from_dtype):
 
 astype_p = primitive("astype", _astype_impl, (
     lambda g, ans, x, dtype, from_dtype: astype_p(g, from_dtype, dtype),
-), save="none", backward_name="AstypeBackward", jvp="linear", batch="elementwise")
+), save="none", backward_name="AstypeBackward", jvp="linear", batch="elementwise",
+    domain="real")
 
 
 def astype(x: ArrayLike, dtype: DTypeLike) -> Array:
