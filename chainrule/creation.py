@@ -152,6 +152,8 @@ def _shape(shape, op: str) -> tuple:
         dims = (operator.index(shape),)
     except TypeError:
         try:
+            if not isinstance(shape, tuple | list | range | np.ndarray):
+                raise TypeError  # a set or a dict has no order to take dimensions in
             dims = tuple(operator.index(s) for s in shape)
         except TypeError:
             raise TypeError(f"{op}: shape must be an int or a sequence of ints, got "
@@ -280,8 +282,8 @@ def linspace(start, stop, num: int = 50, endpoint: bool = True, dtype=None,
 
 def _like(a, dtype) -> tuple:
     """The shape and dtype a ``*_like`` function takes from ``a`` (checked as data)."""
-    if not isinstance(a, Tensor | np.ndarray):
-        a = as_ndarray(a)
+    if not isinstance(a, Tensor):
+        a = as_ndarray(a)   # refuses what is not numbers, NumPy arrays of strings too
     return a.shape, (_check_dtype(dtype) if dtype is not None else a.dtype)
 
 

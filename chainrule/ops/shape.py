@@ -54,6 +54,8 @@ def int_tuple(value, op: str, what: str) -> tuple:
     except TypeError:
         pass
     try:
+        if not isinstance(value, tuple | list | range | np.ndarray | Tensor):
+            raise TypeError  # a set or a dict has no order to take sizes in
         return tuple(operator.index(v) for v in value)
     except TypeError:
         raise TypeError(f"{op}: {what} must be an int or a sequence of ints, got "
