@@ -201,3 +201,126 @@ def test_softmax_of_a_0d_tensor():
 def test_unsupported_operand_type():
     with pytest.raises(TypeError, match=r"unsupported operand of type object"):
         cr.ones(2) + object()
+
+
+# ---------------------------------------------------------------- the catalogue
+#
+# docs/errors.md lists every error the core raises. Two checks keep it whole: every error
+# class the core defines is named on the page, and the start of every message the core
+# raises (its first words, each {placeholder} standing for any value) is on the page.
+# A new raise, or a reworded one, fails here until the page says what it means and what
+# to do; moving code, renaming variables or changing values inside messages does not.
+
+import ast  # noqa: E402
+import pathlib  # noqa: E402
+import re  # noqa: E402
+
+ROOT = pathlib.Path(__file__).parent.parent
+CORE = sorted([*ROOT.glob("chainrule/*.py"), *ROOT.glob("chainrule/ops/*.py"),
+               *ROOT.glob("chainrule/viz/*.py")])
+CATALOGUE = ROOT / "docs" / "errors.md"
+_HOLE = None      # a {placeholder} in an f-string
+_WORDS = 6        # how much of a message's start the page must show
+
+
+def _pieces(node) -> list:
+    """The literal text of a message and its placeholders, in order."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.JoinedStr):
+        return [v.value if isinstance(v, ast.Constant) else _HOLE for v in node.values]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _pieces(node.left) + _pieces(node.right)
+    return [_HOLE]
+
+
+def _start(pieces):
+    """(the message's first words with … for each placeholder, a regex matching them), or
+    None for a message of no words of its own (one that passes another error's text on).
+    A leading "{op}: " is dropped: the op varies, the words after it do not."""
+    tokens = []
+    for piece in pieces:
+        tokens += [_HOLE] if piece is _HOLE else re.findall(r"\S+|\s+", piece)
+    while tokens and (tokens[0] is _HOLE or not tokens[0].strip()):
+        tokens.pop(0)
+        if tokens and tokens[0] is not _HOLE and tokens[0].startswith(":"):
+            tokens[0] = tokens[0][1:]
+    chosen, words = [], 0
+    for token in tokens:
+        chosen.append(token)
+        if token is not _HOLE and re.search(r"[A-Za-z]", token):
+            words += 1
+            if words == _WORDS:
+                break
+    while chosen and (chosen[-1] is _HOLE or not re.search(r"[A-Za-z]", chosen[-1])):
+        chosen.pop()   # the start ends at its last word
+    shown = "".join("…" if t is _HOLE else " " if not t.strip() else t for t in chosen)
+    pattern = "".join(".{0,200}?" if t is _HOLE else r"\s+" if not t.strip() else re.escape(t)
+                      for t in chosen)
+    return (shown.strip(), pattern) if words >= 2 else None
+
+
+def _raised_messages():
+    """(where, exception, start) of every message raised in the core: ``raise X("...")``,
+    and ``return X("...")`` in the helpers that build errors for a raise elsewhere."""
+    for path in CORE:
+        for node in ast.walk(ast.parse(path.read_text())):
+            call = None
+            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+                call = node.exc
+            elif isinstance(node, ast.Return) and isinstance(node.value, ast.Call) and \
+                    ast.unparse(node.value.func).endswith(("Error", "Exception")):
+                call = node.value
+            if call is not None and call.args:
+                start = _start(_pieces(call.args[0]))
+                if start is not None:
+                    yield (f"{path.relative_to(ROOT)}:{node.lineno}", ast.unparse(call.func),
+                           start)
+
+
+def _page() -> str:
+    return " ".join(CATALOGUE.read_text().split())
+
+
+def test_the_scan_finds_the_messages_it_should():
+    """The scan itself: it sees messages in each form they take, and a start it makes
+    matches the message it came from (so an empty or broken scan cannot pass)."""
+    found = {where.split(":")[0] for where, _, _ in _raised_messages()}
+    assert {"chainrule/creation.py", "chainrule/transforms.py", "chainrule/ops/shape.py",
+            "chainrule/backward.py", "chainrule/viz/graph.py"} <= found
+    starts = {shown for _, _, (shown, _) in _raised_messages()}
+    assert "cannot make a tensor from None;" in starts                # a plain string
+    assert "reshape: cannot reshape a tensor of" in starts           # an f-string
+    assert "axis … is out of bounds for" in starts                   # "{op}: " dropped
+    assert len(starts) > 200
+    for where, _, (shown, pattern) in _raised_messages():
+        assert re.search(pattern, shown), (where, shown)
+    try:
+        cr.reshape(cr.ones((2, 3)), 5)
+    except ValueError as exc:
+        message = str(exc)
+    pattern = next(p for _, _, (s, p) in _raised_messages() if s.startswith("reshape: cannot"))
+    assert re.match(pattern, message)
+
+
+def test_every_error_class_is_catalogued():
+    import chainrule.errors
+    page = CATALOGUE.read_text()
+    classes = [name for name, value in vars(chainrule.errors).items()
+               if isinstance(value, type) and issubclass(value, Exception)]
+    assert len(classes) >= 10
+    for path in CORE:   # and the error classes defined elsewhere in the core
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ClassDef) and not node.name.startswith("_") and any(
+                    ast.unparse(b).endswith(("Error", "Exception")) for b in node.bases):
+                classes.append(node.name)
+    missing = sorted({name for name in classes if f"`{name}`" not in page})
+    assert not missing, f"docs/errors.md does not name these error classes: {missing}"
+
+
+def test_every_raised_message_is_catalogued():
+    page = _page()
+    missing = [f"{where} {kind}: {shown}" for where, kind, (shown, pattern)
+               in _raised_messages() if not re.search(pattern, page)]
+    assert not missing, ("docs/errors.md does not show the start of these messages (add "
+                         "each with its cause and fix):\n" + "\n".join(missing))
