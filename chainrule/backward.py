@@ -8,6 +8,7 @@ written and are copied before a user sees them.
 """
 from __future__ import annotations
 
+import threading
 from heapq import heappop, heappush
 
 import numpy as np
@@ -29,7 +30,14 @@ def backward(tensors, grad_tensors=None, retain_graph: bool | None = None,
     ``release="saved"`` frees what the nodes saved (a later sweep that needs it raises),
     ``release="all"`` marks every node it went through as used up.
     """
-    tensors = [tensors] if isinstance(tensors, Tensor) else list(tensors)
+    if isinstance(tensors, Tensor):
+        tensors = [tensors]
+    else:
+        try:
+            tensors = list(tensors)
+        except TypeError:
+            raise TypeError(
+                f"backward expects a Tensor, got {type(tensors).__name__}") from None
     if grad_tensors is None or isinstance(grad_tensors, Tensor) \
             or not isinstance(grad_tensors, (list, tuple)):
         grad_tensors = [grad_tensors] * len(tensors)
@@ -158,6 +166,10 @@ def root_cotangent(y: Tensor, gradient, tensor_mode: bool, caller: str,
         raise RuntimeError(
             f"{caller}: {argname} has shape {array.shape} but the output has shape {y.shape}; "
             "they must match (the gradient is the v in vᵀ·J, one entry per output element)")
+    if array.dtype.kind == "c" and y.dtype.kind != "c":
+        raise TypeError(
+            f"{caller}: {argname} is complex ({array.dtype}) but the output is {y.dtype}; "
+            f"the imaginary part would be lost: pass a real {argname}")
     if tensor_mode:
         if isinstance(gradient, Tensor):
             # astype is recorded, so the result stays differentiable in the gradient itself.
@@ -395,13 +407,24 @@ def _rewrap(ans, node):
     out._extra = None
     out._aux = None
     if node.prim.jvp is not None:
-        from .forward import ans_tangents
-        out._aux = ans_tangents.get(node)
+        from .transform_state import state
+        if state.ans_tangents:
+            out._aux = state.ans_tangents.get(node)
     return out
+
+
+# Sweeps in several threads may reach one leaf (shared weights): its .grad is updated
+# under this lock, since NumPy lets go of the interpreter lock inside an in-place add.
+_deliver_lock = threading.Lock()
 
 
 def _deliver(leaf_grads, borrowed, tensor_mode):
     """Store each leaf's summed cotangent in its ``.grad`` (add, write or null)."""
+    with _deliver_lock:
+        _deliver_each(leaf_grads, borrowed, tensor_mode)
+
+
+def _deliver_each(leaf_grads, borrowed, tensor_mode):
     for leaf, g in leaf_grads.items():
         extra = leaf._extra
         mode = "add"

@@ -192,15 +192,17 @@ def reduction(prim, values, batched, params):
 def shifted_axis(prim, values, batched, params):
     """Primitives with one tensor and an axis parameter first (cumsum, flip, roll...)."""
     axis, *rest = params
-    return prim.call(values[0], _shift(axis), *rest)
+    return prim.call(values[0], shift_axis(axis), *rest)
 
 
-def _shift(axis):
+def shift_axis(axis):
+    """An example's axis (or tuple of them) as an axis of the batch, which is in front:
+    0 becomes 1, but -1 stays -1."""
     if axis is None:
         return None
     if isinstance(axis, tuple):
-        return tuple(a + 1 for a in axis)
-    return axis + 1
+        return tuple(shift_axis(a) for a in axis)
+    return axis + 1 if axis >= 0 else axis
 
 
 # ---------------------------------------------------------------- tangents of batches

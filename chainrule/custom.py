@@ -52,6 +52,14 @@ def _is_batched(x) -> bool:
 # ---------------------------------------------------------------- the shared mechanism
 
 
+class _OwnRule:
+    """A rule that is its own owner (the key of the guard against re-entering it). A
+    property, not an attribute: no rule refers to itself, so none is a reference cycle
+    left for the cyclic collector (one per checkpoint call)."""
+
+    owner = property(lambda self: self)
+
+
 _TAKEN = object()  # a result of the user's backward already handed to the sweep
 
 
@@ -404,7 +412,7 @@ def _per_argument(args, float_grads) -> tuple:
 # ---------------------------------------------------------------- custom_vjp
 
 
-class custom_vjp:
+class custom_vjp(_OwnRule):
     """A function with a reverse-mode rule of your own (JAX's API).
 
     >>> @custom_vjp
@@ -424,7 +432,6 @@ class custom_vjp:
         self.fun = fun
         self.fwd = self.bwd = None
         self.name = getattr(fun, "__name__", "custom_vjp")
-        self.owner = self
 
     def defvjp(self, fwd, bwd) -> None:
         _check_function(fwd, self.name, "defvjp's fwd")
@@ -449,7 +456,7 @@ class custom_vjp:
 # ---------------------------------------------------------------- custom_jvp
 
 
-class custom_jvp:
+class custom_jvp(_OwnRule):
     """A function with a forward-mode rule of your own (JAX's API).
 
     >>> @custom_jvp
@@ -467,7 +474,6 @@ class custom_jvp:
         self.fun = fun
         self.jvp_rule = None
         self.name = getattr(fun, "__name__", "custom_jvp")
-        self.owner = self
 
     def defjvp(self, rule):
         _check_function(rule, self.name, "defjvp's rule")
@@ -616,7 +622,7 @@ class Function:
 # ---------------------------------------------------------------- checkpoint
 
 
-class _CheckpointRule:
+class _CheckpointRule(_OwnRule):
     """Forward: run f recording, to learn which outside tensors it reads (its closures),
     then drop the record and keep only the inputs. Backward: run f again, recorded, and
     differentiate that run only."""
@@ -627,7 +633,6 @@ class _CheckpointRule:
         self.f = f
         self.fun = f
         self.name = getattr(f, "__name__", "checkpoint")
-        self.owner = self
         self.extra = ()
 
     def fwd(self, *args):

@@ -13,17 +13,12 @@ order: the tangent sweep from inputs to outputs (used by ``linearize``).
 """
 from __future__ import annotations
 
-import weakref
-
 import numpy as np
 
 from .graph import FREED, Node
 from .tensor import Tensor, wrap
 from .transform_state import Tangents, state
 
-# Tangents of outputs that a rule saved as ``ans``, so a recorded backward pass that
-# re-wraps ``ans`` sees them too (forward over reverse). Keyed weakly by node.
-ans_tangents: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def apply_rule(prim, args, n):
@@ -45,16 +40,35 @@ def apply_rule(prim, args, n):
                    for a in args[:n])
         state.suppressed.add(level)
         try:
-            t = prim.jvp(ts, out, *args)
+            t = prim.jvp(ts, _as_the_rule_sees_it(out, tangents), *args)
         finally:
             state.suppressed.discard(level)
         if t is not None:
             tangents[level] = _match(t, out)
     if not tangents:
         out._aux = None
-    elif out._node is not None and prim.save_output:
-        ans_tangents[out._node] = tangents
+    elif out._node is not None and prim.save_output and state.forward_levels:
+        # A backward pass recorded inside this jvp re-wraps the saved ``ans``: it must
+        # carry these tangents too (forward over reverse). Kept until the outermost jvp
+        # ends (a weak dictionary would leak: the tangents refer to the node).
+        state.ans_tangents[out._node] = tangents
     return out
+
+
+def _as_the_rule_sees_it(out: Tensor, lower) -> Tensor:
+    """The output as a JVP rule gets it: the same values and node, carrying the lower
+    levels' tangents computed so far. A tensor of its own: a rule that records an
+    operation on it (exp's t * ans) saves this one, and were it ``out``, out would hold
+    its tangent, the tangent its node, and the node ``out``: a reference cycle."""
+    seen = object.__new__(out.__class__)
+    seen._data = out._data
+    seen._node = out._node
+    seen._requires_grad = out._requires_grad
+    seen._grad = None
+    seen._version = out._version
+    seen._extra = None
+    seen._aux = Tangents(lower) if lower else None
+    return seen
 
 
 def _match(t, out):

@@ -123,6 +123,8 @@ class set_grad_enabled(_GradModeContext):
     """Turn recording on or off: takes effect at once, and as a context manager restores."""
 
     def __init__(self, mode: bool) -> None:
+        if mode is not True and mode is not False and type(mode).__name__ != "bool_":
+            raise TypeError(f"set_grad_enabled: mode must be True or False, got {mode!r}")
         self.mode = bool(mode)
         self._prev = grad_state.enabled
         grad_state.enabled = self.mode

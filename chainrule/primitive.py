@@ -264,16 +264,17 @@ def weak_float(value: float, dtype: np.dtype) -> ndarray:
     return array
 
 
-def as_operand(value) -> ndarray:
-    """A non-tensor operand met by a tensor (ndarray, list...) as an ndarray."""
-    if isinstance(value, ndarray):
+def as_operand(value, prim: Primitive | None = None) -> ndarray:
+    """A non-tensor operand met by a tensor (ndarray, list...) as a numeric ndarray."""
+    if isinstance(value, ndarray) and value.dtype.kind in "biufc":
         return value
     try:
         return _operand_array(value)
     except (ValueError, TypeError) as exc:
+        where = f"{prim.name}: " if prim is not None else ""
         raise TypeError(
-            f"unsupported operand of type {type(value).__name__}: expected a Tensor, a NumPy "
-            f"array or a number ({exc})") from None
+            f"{where}unsupported operand of type {type(value).__name__}: expected a Tensor, "
+            f"a NumPy array or a number ({exc})") from None
 
 
 def _operand_array(value) -> ndarray:
@@ -281,11 +282,20 @@ def _operand_array(value) -> ndarray:
         from .creation import as_ndarray
         return as_ndarray(value)
     array = np.asarray(value)
-    if array.dtype == object:
+    if isinstance(value, str | bytes) or array.dtype.kind not in "biufc":
         raise TypeError("cannot make a numeric array of it")
     if array.dtype == np.float64 and not isinstance(value, ndarray):
         array = array.astype(dtypes._default[0])
     return array
+
+
+def _public_operand(prim: Primitive, x, to_tensor):
+    """The argument of a public call that is not a tensor, made one (its errors name the
+    operation: cr.sin(None) says sin)."""
+    try:
+        return to_tensor(x)
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"{prim.name}: {exc}") from None
 
 
 def forward_error(prim: Primitive, exc: Exception, datas) -> Exception:
@@ -296,7 +306,8 @@ def forward_error(prim: Primitive, exc: Exception, datas) -> Exception:
     inputs = ", ".join(
         f"{np.shape(d)} {d.dtype}" if isinstance(d, ndarray) else repr(d) for d in datas)
     message = f"{message} (inputs: {inputs})"
-    for kind in (np.linalg.LinAlgError, IndexError, TypeError, ValueError,
+    for kind in (np.exceptions.AxisError, np.linalg.LinAlgError, IndexError, TypeError,
+                 ValueError,
                  ZeroDivisionError, OverflowError, MemoryError):
         if isinstance(exc, kind):
             return kind(message)
@@ -356,7 +367,7 @@ def _unary_call(prim, public: bool = False):
         if not isinstance(x, Tensor):
             if public:
                 from .creation import asarray as to_tensor
-                return call(to_tensor(x))
+                return call(_public_operand(prim, x, to_tensor))
             return impl(x)
         if x._aux is not None and not _plain:
             return transform_call(prim, (x,), 1)
@@ -449,7 +460,7 @@ def _binary_call(prim, public: bool = False):
                     yd = y = weak_scalar(y, xd.dtype)
                     weak = 2
                 else:
-                    yd = y = as_operand(y)
+                    yd = y = as_operand(y, prim)
         elif isinstance(y, Tensor):
             if y._aux is not None and not _plain:
                 return transform_call(prim, (x, y), 2)
@@ -461,11 +472,11 @@ def _binary_call(prim, public: bool = False):
                 xd = x = weak_scalar(x, yd.dtype)
                 weak = 1
             else:
-                xd = x = as_operand(x)
+                xd = x = as_operand(x, prim)
         else:
             if public:
                 from .creation import asarray as to_tensor
-                return call(to_tensor(x), y)
+                return call(_public_operand(prim, x, to_tensor), y)
             return impl(x, y)
         try:
             out = impl(xd, yd)
@@ -519,7 +530,7 @@ def _binary_call(prim, public: bool = False):
 TRANSFORM = object()  # _prepare's answer when a transform must handle the call
 
 
-def _prepare(args, n, plain=True):
+def _prepare(args, n, plain=True, prim=None):
     """Find the tensors among the first ``n`` arguments; make scalars weak next to them.
 
     Returns (cls, datas, inputs, parents), None when no argument is a Tensor, or
@@ -557,7 +568,7 @@ def _prepare(args, n, plain=True):
             elif isinstance(a, SCALAR_TYPES):
                 array = weak_scalar(a, ref_dtype)
             else:
-                array = as_operand(a)
+                array = as_operand(a, prim)
             datas.append(array)
             inputs.append(array)
             parents.append(None)
@@ -586,7 +597,7 @@ def _general_call(prim, variadic: bool = False):
 
     def call(*args, _plain=False):
         n = len(args) - nin if variadic else nin
-        prepared = _prepare(args, n, _plain)
+        prepared = _prepare(args, n, _plain, prim)
         if prepared is None:
             return impl(*args)
         if prepared is TRANSFORM:
@@ -615,7 +626,7 @@ def _nondiff_call(prim, variadic):
                 cls = a.__class__
         if cls is None:
             return impl(*args)
-        prepared = _prepare(args, n)
+        prepared = _prepare(args, n, True, prim)
         _, datas, _, _ = prepared
         try:
             out = impl(*datas, *args[n:])
@@ -644,13 +655,13 @@ def _nondiff_binary_call(prim):
             elif isinstance(y, SCALAR_TYPES):
                 yd = weak_scalar(y, xd.dtype)
             else:
-                yd = as_operand(y)
+                yd = as_operand(y, prim)
         elif isinstance(y, Tensor):
             if y._aux is not None and not _plain and y._aux.is_batch:
                 return transform_call(prim, (x, y), 2)
             cls = y.__class__
             yd = y._data
-            xd = weak_scalar(x, yd.dtype) if isinstance(x, SCALAR_TYPES) else as_operand(x)
+            xd = weak_scalar(x, yd.dtype) if isinstance(x, SCALAR_TYPES) else as_operand(x, prim)
         else:
             return impl(x, y)
         try:

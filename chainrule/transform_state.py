@@ -34,6 +34,7 @@ class _State(threading.local):
     def __init__(self) -> None:
         self.suppressed = set()      # tangent levels whose JVP rule is running
         self.forward_levels = []     # jvp levels in progress, outermost first
+        self.ans_tangents = {}       # node -> tangents of its saved output, while they run
         self.batch_levels = []       # (level, size) of vmaps in progress
         self.basis_levels = set()    # those of them jacrev/jacfwd run over their basis
         self.hidden_levels = set()   # those of them stripped from the values in use

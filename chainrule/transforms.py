@@ -454,6 +454,8 @@ def jvp(f, primals, tangents, has_aux: bool = False):
             forward.drop_level(o, level)
     finally:
         state.forward_levels.remove(level)
+        if not state.forward_levels:
+            state.ans_tangents.clear()  # no recorded backward can run in them any more
     if has_aux:
         return unflatten(out_tree, out_leaves), unflatten(out_tree, tangents_out), aux
     return unflatten(out_tree, out_leaves), unflatten(out_tree, tangents_out)

@@ -212,14 +212,8 @@ STRATEGIES: dict = {}  # key -> builder(draw, key, prim, empty) -> Case
 NO_EMPTY: dict = {}    # key -> why the builder draws no empty arrays
 # What the builders steer clear of because of a known bug: key -> the name of its
 # reproduction in test_properties.KNOWN_BUGS (fixed, the reproduction fails as XPASS
-# and both go).
-AVOIDED = {
-    "power": "power_mixed_second_derivative_at_exponent_zero",  # exponent 0 moved to 0.5
-    "prod": "prod_second_derivative_near_zero",  # 0 < |x| < 0.01 taken as 0
-    "cumprod": "cumprod_second_derivative_near_zero",  # 0 < |x| < 0.01 taken as 0
-    "det": "det_gradient_of_0x0_matrix",  # empty draws: stacks of no matrices instead
-    "roll": "roll_under_vmap_with_a_negative_axis",  # axes drawn from 0 to ndim - 1
-}
+# and both go). The five this file found are fixed (test_properties.FIXED_BUGS).
+AVOIDED: dict = {}
 
 
 def builds(*keys):
@@ -326,8 +320,6 @@ def _elementwise_case(draw, key, prim, empty):
     if key == "remainder":
         inputs[0] = _off_the_jumps(*inputs)
     differentiated, scalars = _roles(draw, domains, shapes, empty)
-    if key == "power" and differentiated[1]:
-        inputs[1] = np.where(inputs[1] == 0, 0.5, inputs[1])  # AVOIDED["power"]
     return Case(key, prim.call, inputs, differentiated, "", scalars)
 
 
@@ -355,8 +347,6 @@ def _clip_case(draw, key, prim, empty):
 def _unary(draw, key, prim, shape, params, label, **extra) -> Case:
     (domain,) = input_domains(prim, 1)
     (x,) = draw_inputs(draw, (domain,), (shape,))
-    if key in ("prod", "cumprod"):  # AVOIDED[key]
-        x = np.where(np.abs(x) < 0.01, 0.0, x)
     call = prim.call
     return Case(key, lambda x: call(x, *params), [x], (True,), label, **extra)
 
@@ -478,10 +468,10 @@ def _roll_case(draw, key, prim, empty):
     shape = _shape(draw, min_dims=1, empty=empty)
     n = len(shape)
     if draw(st.booleans()):
-        axis = draw(st.integers(0, n - 1))  # AVOIDED["roll"]: no negative axes
+        axis = draw(st.integers(-n, n - 1))
         shift = draw(st.integers(-4, 4))
     else:
-        axis = tuple(draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=n)))
+        axis = tuple(draw(st.lists(st.integers(-n, n - 1), min_size=1, max_size=n)))
         shift = tuple(draw(st.lists(st.integers(-4, 4), min_size=len(axis),
                                     max_size=len(axis))))
     return _unary(draw, key, prim, shape, (shift, axis), f"shift={shift}, axis={axis}")
@@ -718,8 +708,6 @@ def _matrix_shape(draw, empty: bool, batch=None) -> tuple:
 @builds("inv", "det", "slogdet")
 def _square_case(draw, key, prim, empty):
     shape = _matrix_shape(draw, empty)
-    if key == "det" and shape[-1] == 0:  # AVOIDED["det"]: a stack of no 2 x 2 matrices
-        shape = (0,) + shape[1:-2] + (2, 2)
     return _unary(draw, key, prim, shape, (), f"shape={shape}")
 
 

@@ -1221,9 +1221,6 @@ def test_accepted_inputs_give_the_right_result(name):
 OBJECTS = np.array([None, 1], dtype=object)
 
 
-@pytest.mark.xfail(strict=True, reason="primitive.py: operand and public-call conversion "
-                                       "errors do not name the op yet, and object arrays "
-                                       "pass as operands")
 @pytest.mark.parametrize("call", [
     lambda: cr.ones(3) + None, lambda: cr.sin(None), lambda: cr.exp("a"),
     lambda: cr.multiply(cr.ones(3), {}), lambda: cr.add(None, None),

@@ -217,9 +217,9 @@ def test_empty_arrays(key, data):
 
 # ---------------------------------------------------------------- known bugs
 #
-# Bugs these properties found, in code this file does not own: each one a minimal
-# reproduction that asserts the right answer and fails today (xfail, strict: once fixed
-# it passes, the mark fails, and the entry and its avoidance in strategies.AVOIDED go).
+# Bugs these properties found, each a minimal reproduction that asserts the right
+# answer. Known ones are marked xfail (strict: once fixed the mark fails, and the entry
+# and its avoidance in strategies.AVOIDED go); fixed ones stay as regression tests.
 
 
 def _power_mixed_second_derivative():
@@ -264,24 +264,29 @@ def _roll_under_vmap_with_a_negative_axis():
     assert got.numpy().tolist() == np.roll(rows, 1, -1).tolist()
 
 
-KNOWN_BUGS = {
-    "power_mixed_second_derivative_at_exponent_zero": (_power_mixed_second_derivative,
-                                                        AssertionError),
-    "prod_second_derivative_near_zero": (_prod_second_derivative_near_zero, AssertionError),
-    "cumprod_second_derivative_near_zero": (_cumprod_second_derivative_near_zero,
-                                            AssertionError),
-    "det_gradient_of_0x0_matrix": (_det_gradient_of_0x0_matrix, RuntimeError),
-    "roll_under_vmap_with_a_negative_axis": (_roll_under_vmap_with_a_negative_axis,
-                                             AssertionError),
+KNOWN_BUGS: dict = {}  # name -> (reproduction, the exception it raises today)
+
+FIXED_BUGS = {
+    "power_mixed_second_derivative_at_exponent_zero": _power_mixed_second_derivative,
+    "prod_second_derivative_near_zero": _prod_second_derivative_near_zero,
+    "cumprod_second_derivative_near_zero": _cumprod_second_derivative_near_zero,
+    "det_gradient_of_0x0_matrix": _det_gradient_of_0x0_matrix,
+    "roll_under_vmap_with_a_negative_axis": _roll_under_vmap_with_a_negative_axis,
 }
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param(name, marks=pytest.mark.xfail(raises=raises, strict=True,
-                                               reason="known bug, see its reproduction"))
-    for name, (_, raises) in KNOWN_BUGS.items()])
-def test_known_bug(name):
-    KNOWN_BUGS[name][0]()
+if KNOWN_BUGS:  # (an empty parametrization would show as a skip)
+    @pytest.mark.parametrize("name", [
+        pytest.param(name, marks=pytest.mark.xfail(raises=raises, strict=True,
+                                                   reason="known bug, see its reproduction"))
+        for name, (_, raises) in KNOWN_BUGS.items()])
+    def test_known_bug(name):
+        KNOWN_BUGS[name][0]()
+
+
+@pytest.mark.parametrize("name", sorted(FIXED_BUGS))
+def test_fixed_bug_stays_fixed(name):
+    FIXED_BUGS[name]()
 
 
 # ---------------------------------------------------------------- coverage

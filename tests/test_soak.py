@@ -287,23 +287,13 @@ def chapter(dialect):
     return run
 
 
-# Core bugs found by this test (chainrule/forward.py and chainrule/custom.py are not
-# this test's to change): each is marked xfail(strict=True), so the fix turns it green
-# and the mark must go.
-LEAK_ANS_TANGENTS = pytest.mark.xfail(strict=True, reason=(
-    "forward.ans_tangents, a WeakKeyDictionary keyed by a node, holds the output's "
-    "tangents, and a tangent computed from the output (exp's t * ans) holds that node: "
-    "the value keeps its own key alive, so every hvp or jvp through a recorded output "
-    "that its rule saves leaks the entry and its arrays, forever (not even gc frees it)"))
-CHECKPOINT_CYCLE = pytest.mark.xfail(strict=True, reason=(
-    "custom._CheckpointRule sets self.owner = self: each checkpoint call makes a rule in "
-    "a reference cycle, with f and the closed-over tensors (stand-ins holding older "
-    "nodes) it keeps in self.extra, freed only by the cyclic collector"))
+# Found by this test and fixed: forward's saved-output tangents lived in a weak dictionary
+# whose values kept their keys alive (every hvp leaked), and each checkpoint call's rule
+# referred to itself (a cycle). forward_over_reverse and checkpointed guard them.
 
 WORKLOADS = [backward_mlp, retained_graph, higher_order, hooks_views_and_inplace,
              forward_without_grad, transforms,
-             pytest.param(forward_over_reverse, marks=LEAK_ANS_TANGENTS),
-             pytest.param(checkpointed, marks=CHECKPOINT_CYCLE),
+             forward_over_reverse, checkpointed,
              custom_rules, files, explain_formula] + [
     chapter(d) for d in ("native", "torch", "mxnet", "tensorflow", "jax", "djl")]
 

@@ -274,11 +274,6 @@ def test_one_graph_swept_in_another_thread():
 
 
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="the race needs two cores to show")
-@pytest.mark.xfail(strict=True, reason=(
-    "backward._deliver adds a sweep's gradient into the leaf's .grad with "
-    "np.add(current, g, out=current) (after reading leaf._grad, before writing it back): "
-    "NumPy releases the GIL inside the add, so two threads' sweeps into one shared leaf "
-    "race on its buffer and updates are lost (PyTorch locks the accumulation)"))
 def test_concurrent_backward_into_a_shared_leaf_accumulates_every_gradient():
     """Not independent loops: four threads differentiate their own graphs of one shared
     parameter (Hogwild-style); .grad must end as the sum of all their gradients."""

@@ -105,7 +105,10 @@ def _power_base(g, ans, x, y):
             return (g * 2.0) * x  # the common square: two passes, not three
         return (g * y) * power(x, y - 1)
     # x**0 is constant: its derivative is 0 even at x = 0, where y * x**(y-1) is 0 * inf.
-    return where(y == 0, 0, (g * y) * power(x, y - 1))
+    # Only there is the base moved (to 1): elsewhere y * x**(y-1) keeps its dependence on
+    # y, so that the mixed second derivative at y = 0 is x**-1, not 0.
+    base = where(y == 0, where(x == 0, 1, x), x)
+    return (g * y) * power(base, y - 1)
 
 
 def _power_exponent(g, ans, x, y):

@@ -417,6 +417,8 @@ def _cofactors(x):
     and column j): adj(x)ᵀ, the derivative of det, at singular matrices too. Written with
     det itself, so it is differentiable to any order; n² determinants of size n - 1."""
     n = shape_of(x)[-1]
+    if n == 0:  # det of a 0 x 0 matrix is 1, a constant: its derivative has no entries
+        return np.zeros(shape_of(x), _value(x).dtype)
     if n == 1:
         return np.ones(shape_of(x), _value(x).dtype)
     keep = np.array([[k for k in range(n) if k != i] for i in range(n)])   # (n, n - 1)

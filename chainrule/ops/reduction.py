@@ -129,10 +129,11 @@ def _prod_impl(x, axes, keepdims, shape):
 
 def _prod_rule(g, ans, x, axes, keepdims, shape):
     g = unreduce(g, axes, keepdims, shape)
-    if not np.any(_value(x) == 0):
+    if _value(x).size == 0 or _divides_safely(g, x, ans):  # (no elements: nothing to divide)
         return g * (unreduce(ans, axes, keepdims, shape) / x)
-    # With zeros, ans / x is 0/0: use the product of the other elements instead,
-    # from exclusive cumulative products taken from both ends.
+    # Otherwise the product of the other elements, from exclusive cumulative products
+    # taken from both ends: exact at zeros (where ans / x is 0/0), and without the
+    # division whose derivative, taken again, cancels catastrophically near zero.
     axes = tuple(range(len(shape))) if axes is None else axes
     rest = [a for a in range(len(shape)) if a not in axes]
     moved = moveaxis(x, axes, tuple(range(len(rest), len(shape))))
@@ -291,6 +292,12 @@ def _cumprod_impl(x, axis):
     return np.cumprod(x, axis=axis)
 
 
+# The exact derivative of cumprod forms products of every pair (i, j) along the axis:
+# n² values. Longer axes divide instead (exact but where x is 0 or the products
+# underflow, and less accurate near zero at second order).
+_PAIRWISE_LIMIT = 512
+
+
 def _cumprod_parts(x, axis):
     """For the zero-safe derivative of cumprod along ``axis`` (moved last):
     head[i] = prod_{k<i} x_k and between[i, j] = prod_{i<k<=j} x_k, with
@@ -306,8 +313,19 @@ def _cumprod_parts(x, axis):
     return head, between, upper
 
 
+def _divides_safely(g, x, ans) -> bool:
+    """Whether a rule of prod or cumprod may divide by x: a first derivative (plain
+    arrays: a rule that is itself differentiated divides no more, see _prod_rule), no
+    zero in x, and no product that underflowed to 0 or overflowed."""
+    if isinstance(g, Tensor) or isinstance(x, Tensor):
+        return False
+    value, out = _value(x), _value(ans)
+    return not np.any(value == 0) and bool(np.all(np.isfinite(out) & (out != 0)))
+
+
 def _cumprod_rule(g, ans, x, axis):
-    if not np.any(_value(x) == 0):
+    if (_value(x).size == 0 or _divides_safely(g, x, ans)
+            or shape_of(x)[axis] > _PAIRWISE_LIMIT):
         return _reverse_cumsum(g * ans, axis) / x
     head, between, upper = _cumprod_parts(x, axis)
     gm = moveaxis(g, axis, -1)
@@ -319,7 +337,8 @@ def _cumprod_rule(g, ans, x, axis):
 
 def _cumprod_jvp(tangents, ans, x, axis):
     (t,) = tangents
-    if not np.any(_value(x) == 0):
+    if (_value(x).size == 0 or _divides_safely(t, x, ans)
+            or shape_of(x)[axis] > _PAIRWISE_LIMIT):
         return ans * cumsum_p(t / x, axis)
     head, between, upper = _cumprod_parts(x, axis)
     tm = moveaxis(t, axis, -1)

@@ -408,9 +408,9 @@ def _negate(shift):
 
 
 def _batch_roll(prim, values, batched, params):
+    from ..batching import shift_axis
     shift, axis = params
-    axis = tuple(a + 1 for a in axis) if isinstance(axis, tuple) else axis + 1
-    return roll_p(values[0], shift, axis)
+    return roll_p(values[0], shift, shift_axis(axis))
 
 
 roll_p = primitive("roll", _roll_impl, (
