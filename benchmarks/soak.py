@@ -69,7 +69,7 @@ def live_chainrule_objects() -> int:
     """Tensors (of any dialect) and graph nodes reachable or not yet freed."""
     from chainrule import Tensor
     from chainrule.graph import Node
-    return sum(1 for o in gc.get_objects() if isinstance(o, (Tensor, Node)))
+    return sum(1 for o in gc.get_objects() if issubclass(type(o), (Tensor, Node)))
 
 
 def trainer(leak: str | None = None):

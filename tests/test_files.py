@@ -600,7 +600,10 @@ def deflated_file(tmp_path_factory):
     return path.read_bytes(), cr.load(path)
 
 
-@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# A load takes well under a millisecond: ten times the profile's examples (100 in the
+# default profile, 1,000 with --hypothesis-profile=long).
+@settings(max_examples=10 * settings().max_examples, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(edits=st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), min_size=1,
                       max_size=8),
        cut=st.none() | st.tuples(st.integers(0, 10**6), st.integers(1, 40)))
