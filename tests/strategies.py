@@ -724,3 +724,10 @@ def _solve_case(draw, key, prim, empty):
     differentiated, _ = _roles(draw, domains, shapes, empty)
     return Case(key, prim.call, inputs, differentiated, f"a {a_shape}, b {b_shape}")
 
+
+
+# Strategies of the other areas of the table (linear algebra, FFT, special functions, ...)
+# live beside this file, one module each (tests/strategies_<area>.py); they register with
+# @builds like the builders above.
+for _path in sorted(__import__("pathlib").Path(__file__).parent.glob("strategies_*.py")):
+    importlib.import_module(_path.stem)

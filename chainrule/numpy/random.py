@@ -1,0 +1,1 @@
+"""chainrule.numpy.random (being written)."""
