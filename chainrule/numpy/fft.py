@@ -1,1 +1,267 @@
-"""chainrule.numpy.fft (being written)."""
+"""chainrule.numpy.fft: numpy.fft's functions, names and signatures, differentiable.
+
+Each transform fits its input to the requested lengths (n= / s=: crop with getitem,
+zero-pad with pad, as NumPy does) and applies one of the three primitives of
+chainrule.ops.fft, whose rules give derivatives of any order in both modes. Tensors in
+give tensors out (recorded when they require grad); arrays and array-likes give NumPy's
+arrays. Dtypes follow the installed NumPy (NumPy 2: float32 in, complex64 out).
+"""
+from __future__ import annotations
+
+import operator
+
+import numpy as np
+
+from ..ops import getitem, pad, roll, stack
+from ..ops.fft import SWAPPED, fftn_p, irfftn_p, reverse, rfftn_p
+from ..ops.shape import normalize_axis
+from ..tensor import Tensor
+
+__all__ = ["fft", "ifft", "fft2", "ifft2", "fftn", "ifftn", "rfft", "irfft", "rfft2",
+           "irfft2", "rfftn", "irfftn", "hfft", "ihfft", "fftshift", "ifftshift",
+           "fftfreq", "rfftfreq"]
+
+NORMS = ("backward", "ortho", "forward")
+
+
+# ---------------------------------------------------------------- arguments
+
+
+def _operand(a):
+    """A tensor stays one; a list holding tensors is stacked (so the graph is kept);
+    anything else is NumPy's array of it."""
+    if isinstance(a, Tensor):
+        return a
+    if isinstance(a, (list, tuple)) and _holds_tensor(a):
+        return stack([_operand(v) for v in a])
+    return np.asarray(a)
+
+
+def _holds_tensor(items) -> bool:
+    return any(isinstance(v, Tensor) or isinstance(v, (list, tuple)) and _holds_tensor(v)
+               for v in items)
+
+
+def _norm(norm, name: str) -> str:
+    if norm is None:
+        return "backward"
+    if norm not in NORMS:
+        raise ValueError(f'{name}: invalid norm {norm!r}; use "backward" (the default), '
+                         '"ortho" or "forward"')
+    return norm
+
+
+def _no_out(out, name: str) -> None:
+    if out is not None:
+        raise TypeError(f"{name}: out= is not supported (a result written into an existing "
+                        f"array would leave the graph); use the returned value, "
+                        f"e.g. y = {name}(a)")
+
+
+def _length(n, name: str, axis: int, shape: tuple) -> int:
+    try:
+        n = operator.index(n)
+    except TypeError:
+        raise TypeError(f"{name}: the number of points must be an int, got {n!r}") from None
+    if n < 1:
+        raise ValueError(f"{name}: Invalid number of FFT data points ({n}) specified for "
+                         f"axis {axis} of an input of shape {shape}; give n (or s) of 1 "
+                         "or more, and transform only non-empty axes")
+    return n
+
+
+def _axes_and_sizes(x, s, axes, name: str):
+    """numpy.fft's (s, axes) as (axes, sizes): axes non-negative and distinct, sizes the
+    requested lengths (the input's own where s is None or -1)."""
+    shape = np.shape(x)
+    ndim = len(shape)
+    if axes is None:
+        axes = range(ndim) if s is None else range(-len(s), 0)
+    axes = tuple(axes) if not isinstance(axes, int) else (axes,)
+    if s is not None:
+        s = tuple(s) if not isinstance(s, int) else (s,)
+        if len(s) != len(axes):
+            raise ValueError(f"{name}: s has {len(s)} lengths for {len(axes)} axes "
+                             f"{axes}; give one length per axis")
+    if ndim == 0:
+        raise np.exceptions.AxisError(
+            f"{name}: a 0-d input has no axis to transform; give an array of at least one "
+            "dimension")
+    axes = tuple(normalize_axis(a, ndim, name, shape) for a in axes)
+    if len(set(axes)) != len(axes):
+        raise ValueError(f"{name}: repeated axis in {axes}; to transform an axis twice, "
+                         "call the transform twice")
+    if not axes:
+        raise ValueError(f"{name}: no axes to transform; give at least one axis")
+    if s is None:
+        s = tuple(shape[a] for a in axes)
+    s = tuple(shape[a] if size == -1 else size for a, size in zip(axes, s))
+    return axes, tuple(_length(size, name, a, shape) for a, size in zip(axes, s))
+
+
+def _fit(x, axes, sizes):
+    """x cropped or zero-padded on ``axes`` to ``sizes`` (numpy.fft's n= and s=)."""
+    shape = np.shape(x)
+    index = [slice(None)] * len(shape)
+    widths = [(0, 0)] * len(shape)
+    for a, size in zip(axes, sizes):
+        if shape[a] > size:
+            index[a] = slice(0, size)
+        elif shape[a] < size:
+            widths[a] = (0, size - shape[a])
+    if any(i != slice(None) for i in index):
+        x = getitem(x, tuple(index))
+    if any(w != (0, 0) for w in widths):
+        x = pad(x, widths)
+    return x
+
+
+# ---------------------------------------------------------------- complex transforms
+
+
+def _complex(a, s, axes, norm, out, inverse: bool, name: str):
+    _no_out(out, name)
+    x = _operand(a)
+    norm = _norm(norm, name)
+    axes, sizes = _axes_and_sizes(x, s, axes, name)
+    return fftn_p(_fit(x, axes, sizes), axes, inverse, norm)
+
+
+def fftn(a, s=None, axes=None, norm=None, out=None):
+    """The n-dimensional DFT over ``axes`` (all by default), of lengths ``s``."""
+    return _complex(a, s, axes, norm, out, False, "fftn")
+
+
+def ifftn(a, s=None, axes=None, norm=None, out=None):
+    """The n-dimensional inverse DFT."""
+    return _complex(a, s, axes, norm, out, True, "ifftn")
+
+
+def fft2(a, s=None, axes=(-2, -1), norm=None, out=None):
+    return _complex(a, s, axes, norm, out, False, "fft2")
+
+
+def ifft2(a, s=None, axes=(-2, -1), norm=None, out=None):
+    return _complex(a, s, axes, norm, out, True, "ifft2")
+
+
+def fft(a, n=None, axis=-1, norm=None, out=None):
+    """The one-dimensional DFT along ``axis``, of length ``n``."""
+    return _complex(a, None if n is None else (n,), (axis,), norm, out, False, "fft")
+
+
+def ifft(a, n=None, axis=-1, norm=None, out=None):
+    return _complex(a, None if n is None else (n,), (axis,), norm, out, True, "ifft")
+
+
+# ---------------------------------------------------------------- real signals
+
+
+def _real_forward(a, s, axes, norm, out, name: str):
+    """rfftn's steps: (the fitted input, axes, norm, last length)."""
+    _no_out(out, name)
+    x = _operand(a)
+    norm = _norm(norm, name)
+    axes, sizes = _axes_and_sizes(x, s, axes, name)
+    return _fit(x, axes, sizes), axes, norm, sizes[-1]
+
+
+def _real_inverse(a, s, axes, norm, out, name: str):
+    """irfftn's steps: the halved spectrum fitted to n // 2 + 1 frequencies on the last
+    axis (n defaults to 2 (m - 1) for m frequencies, as in NumPy)."""
+    _no_out(out, name)
+    z = _operand(a)
+    norm = _norm(norm, name)
+    if s is None:
+        axes, sizes = _axes_and_sizes(z, None, axes, name)
+        last = 2 * (np.shape(z)[axes[-1]] - 1)
+        sizes = sizes[:-1] + (_length(last, name, axes[-1], np.shape(z)),)
+    else:
+        s = tuple(s) if not isinstance(s, int) else (s,)
+        axes, _ = _axes_and_sizes(z, tuple(-1 for _ in s), axes, name)
+        shape = np.shape(z)
+        last = 2 * (shape[axes[-1]] - 1) if s[-1] == -1 else s[-1]
+        sizes = tuple(shape[a] if size == -1 else size for a, size in zip(axes[:-1], s[:-1]))
+        sizes = tuple(_length(size, name, a, shape) for a, size in zip(axes, sizes + (last,)))
+    fitted = _fit(z, axes, sizes[:-1] + (sizes[-1] // 2 + 1,))
+    return fitted, axes, norm, sizes[-1]
+
+
+def rfftn(a, s=None, axes=None, norm=None, out=None):
+    """The n-dimensional DFT of a real array; the last axis keeps n // 2 + 1 frequencies."""
+    return rfftn_p(*_real_forward(a, s, axes, norm, out, "rfftn"))
+
+
+def irfftn(a, s=None, axes=None, norm=None, out=None):
+    """The inverse of rfftn: a real array of lengths ``s``."""
+    return irfftn_p(*_real_inverse(a, s, axes, norm, out, "irfftn"))
+
+
+def rfft2(a, s=None, axes=(-2, -1), norm=None, out=None):
+    return rfftn_p(*_real_forward(a, s, axes, norm, out, "rfft2"))
+
+
+def irfft2(a, s=None, axes=(-2, -1), norm=None, out=None):
+    return irfftn_p(*_real_inverse(a, s, axes, norm, out, "irfft2"))
+
+
+def rfft(a, n=None, axis=-1, norm=None, out=None):
+    return rfftn_p(*_real_forward(a, None if n is None else (n,), (axis,), norm, out, "rfft"))
+
+
+def irfft(a, n=None, axis=-1, norm=None, out=None):
+    return irfftn_p(*_real_inverse(a, None if n is None else (n,), (axis,), norm, out,
+                                   "irfft"))
+
+
+def hfft(a, n=None, axis=-1, norm=None, out=None):
+    """The DFT of a signal with Hermitian symmetry, given by its first half: a real
+    spectrum. NumPy's irfft(conj(a)) at the swapped norm, written as the reversal of
+    irfft(a) (conj of the halved spectrum reverses the signal)."""
+    z, axes, norm, n = _real_inverse(a, None if n is None else (n,), (axis,), norm, out,
+                                     "hfft")
+    return reverse(irfftn_p(z, axes, SWAPPED[norm], n), axes)
+
+
+def ihfft(a, n=None, axis=-1, norm=None, out=None):
+    """The inverse of hfft: NumPy's conj(rfft(a)) at the swapped norm, written as the
+    rfft of the reversed signal."""
+    x, axes, norm, n = _real_forward(a, None if n is None else (n,), (axis,), norm, out,
+                                     "ihfft")
+    return rfftn_p(reverse(x, axes), axes, SWAPPED[norm], n)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _shift(x, axes, sign: int, name: str):
+    x = _operand(x)
+    shape = np.shape(x)
+    if axes is None:
+        axes = tuple(range(len(shape)))
+    elif isinstance(axes, int):
+        axes = (axes,)
+    axes = tuple(normalize_axis(a, len(shape), name, shape) for a in axes)
+    if not axes or not shape:
+        return x
+    return roll(x, tuple(sign * (shape[a] // 2) for a in axes), axes)
+
+
+def fftshift(x, axes=None):
+    """The zero frequency moved to the centre: a roll by half of each axis."""
+    return _shift(x, axes, 1, "fftshift")
+
+
+def ifftshift(x, axes=None):
+    """The inverse of fftshift."""
+    return _shift(x, axes, -1, "ifftshift")
+
+
+def fftfreq(n, d=1.0, device=None):
+    """The sample frequencies of an n-point DFT (plain values: NumPy's array)."""
+    return np.fft.fftfreq(n, d) if device is None else np.fft.fftfreq(n, d, device=device)
+
+
+def rfftfreq(n, d=1.0, device=None):
+    """The sample frequencies of rfft's halved spectrum (NumPy's array)."""
+    return np.fft.rfftfreq(n, d) if device is None else np.fft.rfftfreq(n, d, device=device)
