@@ -14,6 +14,7 @@ from .dtypes import (bool_, float16, float32, float64, get_default_dtype, int32,
 from .anomaly import detect_anomaly, is_anomaly_enabled
 from .graph import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .custom import Function, checkpoint, custom_jvp, custom_vjp
+from .interop import from_dlpack
 from .serialize import load, save
 from .tensor import Tensor, is_tensor
 from .transforms import (grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, linearize,
@@ -41,5 +42,5 @@ __all__ = list(_api_names) + [
     "float32", "float64", "int32", "int64", "bool_", "newaxis", "pi", "e", "inf", "nan",
     "grad", "value_and_grad", "vjp", "jvp", "linearize", "vmap", "jacrev", "jacfwd",
     "jacobian", "hessian", "hvp", "custom_vjp", "custom_jvp", "Function", "checkpoint",
-    "detect_anomaly", "is_anomaly_enabled", "save", "load",
+    "detect_anomaly", "is_anomaly_enabled", "save", "load", "from_dlpack",
 ]

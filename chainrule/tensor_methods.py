@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import inplace, ops
+from . import inplace, interop, ops
 from .tensor import Tensor
 
 
@@ -103,6 +103,7 @@ def _bind() -> None:
     from .ufunc_dispatch import array_ufunc; T.__array_ufunc__ = array_ufunc  # noqa: E702
     T.graph = _graph
     T._repr_html_ = _repr_html
+    interop.bind(T)  # DLPack, copy and pickle
 
 
 def _graph(self, gradients: bool = True):

@@ -253,6 +253,15 @@ class Variable(_Reads):
     def trainable(self) -> bool:
         return self in TRAINABLE
 
+    # A copy (copy, deepcopy, pickle) of a trainable Variable is trainable, as in TensorFlow.
+    def __getstate__(self) -> dict:
+        return {**super().__getstate__(), "trainable": self.trainable}
+
+    def __setstate__(self, state: dict) -> None:
+        super().__setstate__({k: v for k, v in state.items() if k != "trainable"})
+        if state.get("trainable"):
+            TRAINABLE.register(self)
+
     def __setitem__(self, index, value):
         raise TypeError("'ResourceVariable' object does not support item assignment (use "
                         "var[index].assign(value))")
