@@ -37,6 +37,8 @@ def draw(domain: str, shape, rng) -> np.ndarray:
         return rng.uniform(0.5, 2.0, shape)
     if domain == "unit":
         return rng.uniform(-0.8, 0.8, shape)
+    if domain == "probability":  # ndtri (tests/strategies_special.py)
+        return rng.uniform(0.1, 0.9, shape)
     if domain == "above_one":
         return rng.uniform(1.2, 3.0, shape)
     if domain == "nonzero":

@@ -1,0 +1,233 @@
+"""Special functions (SciPy's forwards), one entry each: gammaln, digamma, polygamma, erf,
+erfc, erfinv, ndtri, ndtr, log_ndtr, xlogy, xlog1py, i0, i1, iv, ive, gammainc, gammaincc.
+
+SciPy is an optional extra: this module imports without it (the property tests walk
+every module of chainrule.ops), and SciPy is imported on the first call. The rules are
+written in chainrule ops, each in terms of the table's own entries (the derivative of
+polygamma n is polygamma n + 1, of iv v is made of iv v ± 1), so every order works.
+
+Parameters that are not differentiated come after the tensor input (``polygamma_p(x, n)``,
+``iv_p(x, v)``, ``gammainc_p(x, a)``); ``chainrule.scipy.special`` gives them SciPy's
+order and checks them. Domains: "positive" (0.5, 2), "unit" (-0.8, 0.8), "real", and
+"probability" (0.1, 0.9) for ndtri, whose argument is a probability.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..primitive import primitive
+from .arithmetic import logical_and, sign, where
+from .compare import equal
+from .elementwise import exp, log, log1p
+
+SQRT_PI_HALF = math.sqrt(math.pi) / 2
+TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)
+SQRT_2PI = math.sqrt(2 * math.pi)
+INSTALL = "pip install chainrule[scipy] (or pip install scipy)"
+
+_module: list = []
+
+
+def scipy_special():
+    """scipy.special, imported on first use; ImportError saying how to install it."""
+    if not _module:
+        try:
+            import scipy.special
+        except ImportError:
+            raise ImportError("chainrule's special functions compute with SciPy, which is "
+                              f"not installed: {INSTALL}") from None
+        _module.append(scipy.special)
+    return _module[0]
+
+
+def have_scipy() -> bool:
+    try:
+        scipy_special()
+    except ImportError:
+        return False
+    return True
+
+
+def _dtype(x) -> np.dtype:
+    dtype = np.asarray(x).dtype if not hasattr(x, "dtype") else np.dtype(x.dtype)
+    return dtype if dtype.kind == "f" else np.dtype(np.float64)
+
+
+def _as(out, x):
+    """SciPy's result in x's float dtype (polygamma, and float64 parameters next to a
+    float32 x, would promote)."""
+    return np.asarray(out).astype(_dtype(x), copy=False)
+
+
+def _special(name, impl, rule, save="inputs", domain="positive", doc=None):
+    op = primitive(name, impl, (rule,), save=save, domain=domain, jvp="elementwise",
+                   batch="elementwise")
+    op.__doc__ = doc or f"SciPy's {name}, elementwise."
+    return op
+
+
+# ---------------------------------------------------------------- gamma family
+
+def _gammaln_impl(x):
+    return _as(scipy_special().gammaln(x), x)
+
+
+def _digamma_impl(x):
+    return _as(scipy_special().digamma(x), x)
+
+
+def _polygamma_impl(x, n):
+    return _as(scipy_special().polygamma(n, x), x)
+
+
+gammaln = _special("gammaln", _gammaln_impl, lambda g, ans, x: g * digamma(x),
+                   doc="log|Γ(x)|; its derivative is digamma.")
+digamma = _special("digamma", _digamma_impl, lambda g, ans, x: g * polygamma_p(x, 1),
+                   doc="ψ(x) = d/dx log Γ(x); its derivative is polygamma(1, x).")
+polygamma_p = _special("polygamma", _polygamma_impl,
+                       lambda g, ans, x, n: g * polygamma_p(x, n + 1),
+                       doc="polygamma_p(x, n): the n-th derivative of digamma (n an int >= 0).")
+
+
+def _gammainc_impl(x, a):
+    return _as(scipy_special().gammainc(np.asarray(a, dtype=_dtype(x)), x), x)
+
+
+def _gammaincc_impl(x, a):
+    return _as(scipy_special().gammaincc(np.asarray(a, dtype=_dtype(x)), x), x)
+
+
+def _gammainc_density(x, a):
+    """d/dx P(a, x) = x^(a-1) e^(-x) / Γ(a). ``a`` is a constant: plain NumPy on it."""
+    a = np.asarray(a, dtype=_dtype(x))
+    return exp(xlogy(a - 1, x) - x - _gammaln_impl(a))
+
+
+gammainc_p = _special("gammainc", _gammainc_impl,
+                      lambda g, ans, x, a: g * _gammainc_density(x, a),
+                      doc="gammainc_p(x, a): the regularized lower incomplete gamma P(a, x), "
+                          "differentiated in x only.")
+gammaincc_p = _special("gammaincc", _gammaincc_impl,
+                       lambda g, ans, x, a: -(g * _gammainc_density(x, a)),
+                       doc="gammaincc_p(x, a): Q(a, x) = 1 - P(a, x), differentiated in x only.")
+
+# ---------------------------------------------------------------- error function, normal
+
+
+def _erf_impl(x):
+    return scipy_special().erf(x)
+
+
+def _erfc_impl(x):
+    return scipy_special().erfc(x)
+
+
+def _erfinv_impl(x):
+    return scipy_special().erfinv(x)
+
+
+def _ndtri_impl(x):
+    return scipy_special().ndtri(x)
+
+
+def _ndtr_impl(x):
+    return scipy_special().ndtr(x)
+
+
+def _log_ndtr_impl(x):
+    return scipy_special().log_ndtr(x)
+
+
+erf = _special("erf", _erf_impl, lambda g, ans, x: g * (exp(-(x * x)) * TWO_OVER_SQRT_PI),
+               domain="real")
+erfc = _special("erfc", _erfc_impl, lambda g, ans, x: -(g * (exp(-(x * x)) * TWO_OVER_SQRT_PI)),
+                domain="real")
+erfinv = _special("erfinv", _erfinv_impl, lambda g, ans, x: g * (exp(ans * ans) * SQRT_PI_HALF),
+                  save="output", domain="unit", doc="The inverse of erf on (-1, 1).")
+ndtri = _special("ndtri", _ndtri_impl, lambda g, ans, x: g * (exp(ans * ans * 0.5) * SQRT_2PI),
+                 save="output", domain="probability",
+                 doc="The standard normal quantile: the inverse of ndtr on (0, 1).")
+ndtr = _special("ndtr", _ndtr_impl, lambda g, ans, x: g * (exp(x * x * -0.5) * (1 / SQRT_2PI)),
+                domain="real", doc="The standard normal CDF.")
+# φ(x) / Φ(x) as exp(-x²/2 - log Φ(x)): no 0 / 0 far in the lower tail.
+log_ndtr = _special("log_ndtr", _log_ndtr_impl,
+                    lambda g, ans, x: g * (exp(x * x * -0.5 - ans) * (1 / SQRT_2PI)),
+                    save="both", domain="real", doc="log of the standard normal CDF, accurate "
+                                                    "in both tails.")
+
+# ---------------------------------------------------------------- x log y
+
+
+def _xlogy_impl(x, y):
+    return scipy_special().xlogy(x, y)
+
+
+def _xlog1py_impl(x, y):
+    return scipy_special().xlog1py(x, y)
+
+
+def _ratio(x, y):
+    """x / y, 0 where x = y = 0: d/dy of x·log y at x = 0 is 0 even at y = 0 (the
+    0·log 0 = 0 convention). Only the point (0, 0) is guarded, so the derivatives of
+    x / y in x and y stay exact everywhere else."""
+    return x / where(logical_and(equal(x, 0), equal(y, 0)), 1.0, y)
+
+
+xlogy = primitive("xlogy", _xlogy_impl, (
+    lambda g, ans, x, y: g * log(y),
+    lambda g, ans, x, y: g * _ratio(x, y),
+), nin=2, jvp="elementwise", batch="elementwise", domain=("real", "positive"))
+xlogy.__doc__ = "x·log(y), 0 where x = 0 (whatever y)."
+
+xlog1py = primitive("xlog1py", _xlog1py_impl, (
+    lambda g, ans, x, y: g * log1p(y),
+    lambda g, ans, x, y: g * _ratio(x, 1 + y),
+), nin=2, jvp="elementwise", batch="elementwise", domain=("real", "unit"))
+xlog1py.__doc__ = "x·log(1 + y), 0 where x = 0 (whatever y)."
+
+# ---------------------------------------------------------------- modified Bessel
+
+
+def _i0_impl(x):
+    return scipy_special().i0(x)
+
+
+def _i1_impl(x):
+    return scipy_special().i1(x)
+
+
+def _tiny_x(out, x, v):
+    """SciPy's iv and ive give NaN for |x| near the smallest normal float (1e-308);
+    there both are (x/2)^v / Γ(v + 1), the first term of the series (I_{-n} = I_n)."""
+    bad = np.isnan(out) & (np.abs(x) < 1e-100)
+    if not np.any(bad):
+        return out
+    order = abs(v) if float(v).is_integer() else v
+    with np.errstate(all="ignore"):
+        first = np.power(np.asarray(x) / 2, order) / scipy_special().gamma(order + 1)
+    return np.where(bad, first, out)
+
+
+def _iv_impl(x, v):
+    return _as(_tiny_x(scipy_special().iv(v, x), x, v), x)
+
+
+def _ive_impl(x, v):
+    return _as(_tiny_x(scipy_special().ive(v, x), x, v), x)
+
+
+# I_v' = (I_{v-1} + I_{v+1}) / 2, so i1' = (i0 + I_2) / 2 (not i0 - i1 / x: 0 / 0 at 0).
+i0 = _special("i0", _i0_impl, lambda g, ans, x: g * i1(x), domain="real",
+              doc="The modified Bessel function of the first kind, order 0.")
+i1 = _special("i1", _i1_impl, lambda g, ans, x: g * ((i0(x) + iv_p(x, 2.0)) * 0.5),
+              domain="real", doc="The modified Bessel function of the first kind, order 1.")
+iv_p = _special("iv", _iv_impl,
+                lambda g, ans, x, v: g * ((iv_p(x, v - 1) + iv_p(x, v + 1)) * 0.5),
+                doc="iv_p(x, v): the modified Bessel function of the first kind of real "
+                    "order v (not differentiated in v).")
+# ive = iv·e^{-|x|}: its derivative adds -sign(x)·ive.
+ive_p = _special("ive", _ive_impl,
+               lambda g, ans, x, v: g * ((ive_p(x, v - 1) + ive_p(x, v + 1)) * 0.5 - sign(x) * ans),
+               save="both", doc="ive_p(x, v): iv scaled by exp(-|x|) (not differentiated in v).")
