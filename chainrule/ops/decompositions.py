@@ -1,0 +1,335 @@
+"""Matrix decompositions: cholesky, qr, eigh, svd, eig and pinv, one table entry each.
+
+A decomposition has several outputs, a primitive one: each entry returns its outputs
+packed into one array (eigh: the eigenvalues as row 0 above the eigenvectors; svd: U, s
+and V stacked; qr: Q beside or above R), and the public functions in
+chainrule.numpy.linalg slice them apart, so each output is an ordinary differentiable
+view. The rules unpack the cotangent (or tangent) the same way.
+
+Rules are written in chainrule ops (matmul, solve, einsum, where ...), so derivatives of
+derivatives are recorded like anything else. Like np.linalg, every entry works on stacks
+of matrices (the last two axes); vmap's "elementwise" batching puts the batch in front.
+
+Conventions (those of JAX and PyTorch):
+- cholesky and eigh read one triangle (the lower) of their input: the derivative with
+  respect to the other triangle is 0, and the lower triangle's off-diagonal entries carry
+  the derivative of both symmetric positions.
+- eigh and svd: where two eigenvalues (singular values) are exactly equal, the terms
+  1 / (λj - λi) of the eigenvector derivative are taken as 0 (they are 0 · ∞ for losses
+  of the eigenvalues only, which stay exact); near-equal ones give large derivatives, as
+  the eigenvectors themselves are ill-conditioned there. Eigenvector signs (phases for
+  eig) are arbitrary: only losses invariant to them have meaningful derivatives.
+- qr with mode='complete' and more rows than columns is not differentiable (the extra
+  columns of Q are any basis of the orthogonal complement): its rules raise.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..primitive import primitive
+from .arithmetic import where
+from .linalg import einsum, matmul, solve_p
+from .shape import concatenate, expand_dims, shape_of, swapaxes
+
+
+def _mT(x):
+    return swapaxes(x, -1, -2)
+
+
+def _diagonal(x):
+    return einsum("...ii->...i", x)
+
+
+def _diag_embed(v, n, dtype):
+    return expand_dims(v, -1) * np.eye(n, dtype=dtype)
+
+
+def _lower(n, dtype, k=0):
+    return np.tril(np.ones((n, n), dtype), k)
+
+
+def _sym_lower(t, n, dtype):
+    """The symmetric matrix a routine that reads the lower triangle sees of t."""
+    return t * _lower(n, dtype) + _mT(t * _lower(n, dtype, -1))
+
+
+def _to_lower(g, n, dtype):
+    """The transpose of _sym_lower: a cotangent on the symmetric matrix, brought back to
+    the entries read (the lower triangle; the upper triangle gets 0)."""
+    return g * _lower(n, dtype) + _mT(g) * _lower(n, dtype, -1)
+
+
+def _safe_reciprocal(d):
+    """1 / d, with 0 where d == 0 (see the module's conventions)."""
+    zero = d == 0
+    return where(zero, 0, 1 / where(zero, 1, d))
+
+
+def _gaps(v):
+    """gaps[..., i, j] = 1 / (v_j - v_i), 0 where v_j == v_i (the diagonal included)."""
+    return _safe_reciprocal(expand_dims(v, -2) - expand_dims(v, -1))
+
+
+# ---------------------------------------------------------------- cholesky
+#
+# A = L Lᵀ. For a symmetric dA: dL = L Φ(L⁻¹ dA L⁻ᵀ), Φ the lower triangle with half
+# the diagonal. Its transpose: Ā = L⁻ᵀ Φ(Lᵀ L̄) L⁻¹, then onto the lower triangle read.
+
+
+def _phi(n, dtype):
+    return _lower(n, dtype, -1) + 0.5 * np.eye(n, dtype=dtype)
+
+
+def _cholesky_vjp(g, ans, x):
+    n, dtype = shape_of(ans)[-1], ans.dtype
+    inner = matmul(_mT(ans), g) * _phi(n, dtype)
+    left = solve_p(_mT(ans), inner)                     # L⁻ᵀ Φ(Lᵀ L̄)
+    full = _mT(solve_p(_mT(ans), _mT(left)))            # ... L⁻¹
+    return _to_lower(full, n, dtype)
+
+
+def _cholesky_jvp(tangents, ans, x):
+    n, dtype = shape_of(ans)[-1], ans.dtype
+    da = _sym_lower(tangents[0], n, dtype)
+    middle = solve_p(ans, _mT(solve_p(ans, da)))        # L⁻¹ dA L⁻ᵀ (dA symmetric)
+    return matmul(ans, middle * _phi(n, dtype))
+
+
+cholesky_p = primitive("cholesky", np.linalg.cholesky, (_cholesky_vjp,), save="output",
+                       backward_name="LinalgCholeskyBackward", jvp=_cholesky_jvp,
+                       batch="elementwise", domain="matrix")
+
+
+# ---------------------------------------------------------------- eigh
+#
+# A = V diag(w) Vᵀ, packed as [w; V] (n + 1 rows). For a symmetric dA, with
+# S = Vᵀ dA V: dw = diag(S), dV = V (F ∘ S), F_ij = 1 / (w_j - w_i).
+# Transpose: Ā = V (diag(w̄) + F ∘ (Vᵀ V̄)) Vᵀ, then onto the lower triangle read.
+
+
+def _eigh_impl(x):
+    w, v = np.linalg.eigh(x)
+    return np.concatenate([w[..., None, :], v], axis=-2)
+
+
+def _unpack_eigh(packed):
+    return packed[..., 0, :], packed[..., 1:, :]
+
+
+def _eigh_vjp(g, ans, x):
+    w, v = _unpack_eigh(ans)
+    gw, gv = _unpack_eigh(g)
+    n, dtype = shape_of(w)[-1], ans.dtype
+    inner = _diag_embed(gw, n, dtype) + _gaps(w) * matmul(_mT(v), gv)
+    return _to_lower(matmul(matmul(v, inner), _mT(v)), n, dtype)
+
+
+def _eigh_jvp(tangents, ans, x):
+    w, v = _unpack_eigh(ans)
+    n, dtype = shape_of(w)[-1], ans.dtype
+    s = matmul(matmul(_mT(v), _sym_lower(tangents[0], n, dtype)), v)
+    dv = matmul(v, _gaps(w) * s)
+    return concatenate([expand_dims(_diagonal(s), -2), dv], -2)
+
+
+eigh_p = primitive("eigh", _eigh_impl, (_eigh_vjp,), save="output",
+                   backward_name="LinalgEighBackward", jvp=_eigh_jvp, batch="elementwise",
+                   domain="real")
+
+
+# ---------------------------------------------------------------- svd
+#
+# A = U diag(s) Vᵀ (reduced: k = min(m, n) columns), packed as [U; s; V] (m + 1 + n rows,
+# k columns). JVP (JAX's svd_jvp_rule, real case): dS = Uᵀ dA V, ds = diag(dS),
+# dU = U (F ∘ (dS S + S dSᵀ)) + (I - UUᵀ) dA V S⁻¹,
+# dV = V (F ∘ (S dS + dSᵀ S)) + (I - VVᵀ) dAᵀ U S⁻¹, F_ij = 1 / (s_j² - s_i²).
+# VJP (its transpose, as in HIPS autograd): Ā = U [(F ∘ (UᵀŪ - ŪᵀU)) S + diag(s̄)
+# + S (F ∘ (VᵀV̄ - V̄ᵀV))] Vᵀ + (I - UUᵀ) Ū S⁻¹ Vᵀ + U S⁻¹ V̄ᵀ (I - VVᵀ).
+# With full_matrices the first k columns of the full factors are packed: their signs
+# are those of the full decomposition (see svd_complement).
+
+
+def _svd_impl(x, full):
+    u, s, vh = np.linalg.svd(x, full_matrices=full)
+    k = s.shape[-1]
+    return np.concatenate([u[..., :k], s[..., None, :], np.swapaxes(vh[..., :k, :], -1, -2)],
+                          axis=-2)
+
+
+def _unpack_svd(packed, m):
+    return packed[..., :m, :], packed[..., m, :], packed[..., m + 1:, :]
+
+
+def _svd_vjp(g, ans, x, full):
+    m, n = shape_of(x)[-2:]
+    u, s, v = _unpack_svd(ans, m)
+    gu, gs, gv = _unpack_svd(g, m)
+    k, dtype = shape_of(s)[-1], ans.dtype
+    f = _gaps(s * s)
+    utgu, vtgv = matmul(_mT(u), gu), matmul(_mT(v), gv)
+    inner = (f * (utgu - _mT(utgu))) * expand_dims(s, -2) + _diag_embed(gs, k, dtype) \
+        + expand_dims(s, -1) * (f * (vtgv - _mT(vtgv)))
+    ga = matmul(matmul(u, inner), _mT(v))
+    s_inv = _safe_reciprocal(s)
+    if m > k:
+        ga = ga + matmul((gu - matmul(u, utgu)) * expand_dims(s_inv, -2), _mT(v))
+    if n > k:
+        ga = ga + matmul(u, expand_dims(s_inv, -1) * _mT(gv - matmul(v, vtgv)))
+    return ga
+
+
+def _svd_jvp(tangents, ans, x, full):
+    m, n = shape_of(x)[-2:]
+    u, s, v = _unpack_svd(ans, m)
+    (t,) = tangents
+    k = shape_of(s)[-1]
+    f = _gaps(s * s)
+    ds_full = matmul(matmul(_mT(u), t), v)
+    dss, sds = ds_full * expand_dims(s, -2), expand_dims(s, -1) * ds_full
+    du = matmul(u, f * (dss + _mT(dss)))
+    dv = matmul(v, f * (sds + _mT(sds)))
+    s_inv = expand_dims(_safe_reciprocal(s), -2)
+    if m > k:
+        tv = matmul(t, v)
+        du = du + (tv - matmul(u, matmul(_mT(u), tv))) * s_inv
+    if n > k:
+        ttu = matmul(_mT(t), u)
+        dv = dv + (ttu - matmul(v, matmul(_mT(v), ttu))) * s_inv
+    return concatenate([du, expand_dims(_diagonal(ds_full), -2), dv], -2)
+
+
+svd_p = primitive("svd", _svd_impl, (_svd_vjp,), save="both",
+                  backward_name="LinalgSvdBackward", jvp=_svd_jvp, batch="elementwise",
+                  domain="real")
+
+
+def _svd_complement_impl(x):
+    """The columns of the full U (m > n) or of the full V (n > m) past the first
+    min(m, n): a basis of the orthogonal complement, from the same LAPACK call as
+    svd_p(x, True) makes (so the first columns there match these)."""
+    m, n = x.shape[-2:]
+    u, s, vh = np.linalg.svd(x, full_matrices=True)
+    return u[..., :, n:] if m > n else np.swapaxes(vh, -1, -2)[..., :, m:]
+
+
+# Not differentiable by itself: chainrule.numpy.linalg.svd turns it into columns whose
+# derivative is that of the complement of U's (or V's) first columns.
+svd_complement = primitive("svd_complement", _svd_complement_impl, None, batch="elementwise")
+
+
+# ---------------------------------------------------------------- qr
+#
+# A = QR. Tall or square (m >= n, reduced), packed [Q; R] (m + n rows): with
+# C = Qᵀ dA R⁻¹ and Ω = tril(C, -1) - tril(C, -1)ᵀ (Qᵀ dQ, skew-symmetric):
+# dR = (C - Ω) R, dQ = dA R⁻¹ - Q (C - Ω) (JAX's qr_jvp_rule). Transpose:
+# Ā = (Q̄ + Q K) R⁻ᵀ, N = R̄ Rᵀ - Qᵀ Q̄, K = triu(N) + triu(N, 1)ᵀ.
+# Wide (m < n), packed [Q R] (m + n columns): A = [X Y], X = Q U square, Y = Q V, so
+# dV = Qᵀ (dY - dQ V) (PyTorch's linalg_qr_backward does the same).
+
+
+def _qr_impl(x, complete):
+    q, r = np.linalg.qr(x, mode="complete" if complete else "reduced")
+    m, n = x.shape[-2:]
+    return np.concatenate([q, r], axis=-2 if (m > n and not complete) else -1)
+
+
+def _unpack_qr(packed, m, n, complete):
+    if m > n and not complete:
+        return packed[..., :m, :], packed[..., m:, :]
+    return packed[..., :, :m], packed[..., :, m:]
+
+
+def _check_qr_differentiable(x, complete):
+    m, n = shape_of(x)[-2:]
+    if complete and m > n:
+        raise ValueError(
+            f"qr: mode='complete' is not differentiable for a matrix with more rows than "
+            f"columns (shape {shape_of(x)}): the last {m - n} columns of Q are any basis of "
+            "the orthogonal complement. Use mode='reduced' (its Q and R are the first "
+            "columns and rows of the complete ones)")
+    return m, n
+
+
+def _right_rinv_t(x, r):
+    """x R⁻ᵀ."""
+    return _mT(solve_p(r, _mT(x)))
+
+
+def _qr_tall_vjp(q, r, gq, gr):
+    n = shape_of(r)[-1]
+    big = matmul(gr, _mT(r)) - matmul(_mT(q), gq)
+    upper = big * _mT(_lower(n, r.dtype))
+    k = upper + _mT(upper * _mT(_lower(n, r.dtype, -1)))
+    return _right_rinv_t(gq + matmul(q, k), r)
+
+
+def _qr_tall_jvp(q, r, t):
+    n = shape_of(r)[-1]
+    t_rinv = _mT(solve_p(_mT(r), _mT(t)))             # dA R⁻¹
+    c = matmul(_mT(q), t_rinv)
+    low = c * _lower(n, r.dtype, -1)
+    c_minus_omega = c - (low - _mT(low))
+    return t_rinv - matmul(q, c_minus_omega), matmul(c_minus_omega, r)
+
+
+def _qr_vjp(g, ans, x, complete):
+    m, n = _check_qr_differentiable(x, complete)
+    q, r = _unpack_qr(ans, m, n, complete)
+    gq, gr = _unpack_qr(g, m, n, complete)
+    if m >= n:
+        return _qr_tall_vjp(q, r, gq, gr)
+    gv = gr[..., :, m:]
+    gx = _qr_tall_vjp(q, r[..., :, :m], gq - matmul(q, matmul(gv, _mT(r[..., :, m:]))),
+                      gr[..., :, :m])
+    return concatenate([gx, matmul(q, gv)], -1)
+
+
+def _qr_jvp(tangents, ans, x, complete):
+    m, n = _check_qr_differentiable(x, complete)
+    q, r = _unpack_qr(ans, m, n, complete)
+    (t,) = tangents
+    if m >= n:
+        dq, dr = _qr_tall_jvp(q, r, t)
+        return concatenate([dq, dr], -2 if (m > n and not complete) else -1)
+    dq, du = _qr_tall_jvp(q, r[..., :, :m], t[..., :, :m])
+    dv = matmul(_mT(q), t[..., :, m:] - matmul(dq, r[..., :, m:]))
+    return concatenate([dq, du, dv], -1)
+
+
+qr_p = primitive("qr", _qr_impl, (_qr_vjp,), save="both", backward_name="LinalgQrBackward",
+                 jvp=_qr_jvp, batch="elementwise", domain="real")
+
+
+# ---------------------------------------------------------------- pinv
+#
+# A closed-form rule rather than a composite of svd: it holds wherever the rank is
+# locally constant, repeated singular values included (where the svd rule's
+# 1 / (s_j² - s_i²) terms would blow up and cancel), and costs matrix products only.
+# dP = -P dA P + P Pᵀ dAᵀ (I - A P) + (I - P A) dAᵀ Pᵀ P (Golub and Pereyra, 1973);
+# Ā = -Pᵀ P̄ Pᵀ + (I - A P) P̄ᵀ P Pᵀ + Pᵀ P P̄ᵀ (I - P A).
+
+
+def _pinv_impl(x, options):
+    return np.linalg.pinv(x, **dict(options))
+
+
+def _pinv_vjp(g, ans, x, options):
+    p = ans
+    gt = _mT(g)
+    left = matmul(gt, matmul(p, _mT(p)))
+    right = matmul(matmul(_mT(p), p), gt)
+    return (-matmul(matmul(_mT(p), g), _mT(p)) + left - matmul(x, matmul(p, left))
+            + right - matmul(matmul(right, p), x))
+
+
+def _pinv_jvp(tangents, ans, x, options):
+    p, tt = ans, _mT(tangents[0])
+    first = matmul(p, matmul(_mT(p), tt))
+    second = matmul(tt, matmul(_mT(p), p))
+    return (-matmul(matmul(p, tangents[0]), p) + first - matmul(matmul(first, x), p)
+            + second - matmul(p, matmul(x, second)))
+
+
+pinv_p = primitive("pinv", _pinv_impl, (_pinv_vjp,), save="both",
+                   backward_name="LinalgPinvBackward", jvp=_pinv_jvp, batch="elementwise",
+                   domain="real")
