@@ -1,6 +1,39 @@
 """chainrule.numpy: NumPy's names, signatures and dtype rules, differentiable.
 
-``import chainrule.numpy as np`` in user code; the functions accept tensors, arrays and
-array-likes, and record on tensors. (Being written: see the package's modules.)
+``import chainrule.numpy as np`` in user code, and a NumPy function written against it is
+differentiable with ``chainrule.grad`` and friends, in both modes and to any order. The
+functions accept tensors, ndarrays and array-likes (lists and tuples holding tensors are
+stacked, so gradients reach each tensor) and return chainrule tensors, as jax.numpy
+returns jax arrays; ``shape``, ``ndim``, ``size``, ``allclose`` return plain values.
+
+Dtypes are NumPy's, not the core's deep-learning defaults: Python floats are float64
+(``array([1.0])``, ``zeros(3)``, ``arange(4.0)``, ``sin(2.0)``), float-valued functions
+of integers are float64, int64 with float32 is float64; float16 and float32 inputs keep
+their dtype. ``numpy.X(tensor)`` runs ``chainrule.numpy.X`` through
+``Tensor.__array_function__`` (see chainrule.function_dispatch).
 """
+import numpy as _np
+
 from . import fft, linalg, random  # noqa: F401
+from ._core import asarray_like  # noqa: F401
+from ._creation import *  # noqa: F401,F403
+from ._products import *  # noqa: F401,F403
+from ._reductions import *  # noqa: F401,F403
+from ._shapes import *  # noqa: F401,F403
+from ._ufuncs import *  # noqa: F401,F403
+from ._composites import *  # noqa: F401,F403  (after the basics: its NumPy signatures win)
+
+newaxis = None
+pi = _np.pi
+e = _np.e
+inf = _np.inf
+nan = _np.nan
+euler_gamma = _np.euler_gamma
+
+# Dtypes, dtype queries and errors are NumPy's own objects: they take no arrays.
+from numpy import (bool_, complex64, complex128, dtype, finfo, float16, float32,  # noqa: E402,F401
+                   float64, iinfo, int8, int16, int32, int64, integer, floating,
+                   complexfloating, number, generic, issubdtype, uint8, uint16, uint32,
+                   uint64)
+
+from ._dtype_queries import *  # noqa: E402,F401,F403

@@ -1,0 +1,91 @@
+"""The elementwise functions of ``chainrule.numpy``: one per NumPy ufunc that tensors
+support, routed to the very op ``Tensor.__array_ufunc__`` uses (``ufunc_dispatch._UFUNCS``),
+so ``chainrule.numpy.sin(x)`` and ``numpy.sin(x)`` record the same thing.
+
+Inputs first take NumPy's dtypes: array-likes are read as NumPy reads them (floats are
+float64), and each input is converted to the dtype the ufunc's own type resolution
+computes it in (``np.sin(int array)`` is float64, int64 with float32 is float64), so the
+core op runs in NumPy's result dtype. Keyword arguments (``dtype=``, ``where=``, ``out=``)
+go through ``numpy.<ufunc>`` itself, so they are honoured or refused exactly as
+``__array_ufunc__`` does; the ufunc's methods (``add.reduce``, ``add.accumulate``,
+``multiply.outer``) do the same.
+"""
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from ..tensor import Tensor
+from ..ufunc_dispatch import _UFUNCS
+from ._core import asarray_like, cast_to, ufunc_input_dtypes
+
+_WEAK_SCALARS = (bool, int, float, complex)
+
+
+def _prepare(ufunc, args) -> list:
+    """The inputs as tensors (Python scalars stay weak next to a tensor) in the dtypes
+    NumPy's type resolution picks."""
+    inputs = [a if isinstance(a, (Tensor,) + _WEAK_SCALARS) else asarray_like(a) for a in args]
+    if not any(isinstance(a, Tensor) for a in inputs):
+        inputs = [asarray_like(a) for a in inputs]  # all scalars: NumPy's default dtypes
+    dtypes = ufunc_input_dtypes(ufunc, inputs)
+    if dtypes is None:
+        return inputs
+    return [cast_to(a, d) if isinstance(a, Tensor) and d.kind in "fc" and a.dtype != d else a
+            for a, d in zip(inputs, dtypes)]
+
+
+def _wrap_ufunc(name: str, ufunc, op):
+    nin = ufunc.nin
+
+    def function(*args, **kwargs):
+        if len(args) != nin:
+            if len(args) == nin + 1 and "out" not in kwargs:
+                kwargs["out"] = args[-1]  # NumPy's positional out
+                args = args[:-1]
+            else:
+                raise TypeError(f"{name}() takes {nin} positional argument"
+                                f"{'s' if nin > 1 else ''} but {len(args)} were given")
+        inputs = _prepare(ufunc, args)
+        if kwargs:
+            return ufunc(*inputs, **kwargs)  # Tensor.__array_ufunc__ decides
+        return op(*inputs)
+
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = (f"NumPy's ``{ufunc.__name__}`` on tensors and array-likes, recorded "
+                        f"(the ufunc's doc follows).\n\n{ufunc.__doc__}")
+    function.ufunc = ufunc
+    function.nin, function.nout, function.identity = ufunc.nin, ufunc.nout, ufunc.identity
+    for method in ("reduce", "accumulate", "outer", "reduceat", "at"):
+        setattr(function, method, _method(ufunc, method))
+    return function
+
+
+def _method(ufunc, method: str):
+    bound = getattr(ufunc, method)
+
+    def call(*args, **kwargs):
+        if method == "outer":
+            args = _prepare(ufunc, args)
+        elif args:
+            args = (asarray_like(args[0]),) + args[1:]
+        return bound(*args, **kwargs)
+    call.__name__ = f"{ufunc.__name__}.{method}"
+    return call
+
+
+@functools.cache
+def ufunc_functions() -> dict:
+    """Every name under which NumPy exposes a supported ufunc (aliases such as ``abs``,
+    ``conj``, ``mod`` included), as its chainrule.numpy function."""
+    functions = {}
+    for name in dir(np):
+        ufunc = getattr(np, name, None)
+        if isinstance(ufunc, np.ufunc) and ufunc in _UFUNCS and not name.startswith("_"):
+            functions[name] = _wrap_ufunc(name, ufunc, _UFUNCS[ufunc])
+    return functions
+
+
+globals().update(ufunc_functions())
+__all__ = sorted(ufunc_functions())
