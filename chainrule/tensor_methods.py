@@ -101,6 +101,7 @@ def _bind() -> None:
     T.dot = ops.dot
     T.take = ops.take
     from .ufunc_dispatch import array_ufunc; T.__array_ufunc__ = array_ufunc  # noqa: E702
+    from .function_dispatch import array_function; T.__array_function__ = array_function  # noqa: E702
     T.graph = _graph
     T._repr_html_ = _repr_html
     interop.bind(T)  # DLPack, copy and pickle
