@@ -1,7 +1,19 @@
 """Array-manipulation and matrix-structure functions of ``chainrule.numpy``.
 
-Every function here is a composite of existing chainrule ops, so derivatives
-of every order come for free in both modes.
+Every function here is a composite of existing chainrule ops, so derivatives of every
+order come for free in both modes. The only new primitives are argsort and argpartition,
+which are not differentiated (they give indices). The functions live in small modules
+by job; this one gathers their names for ``from ._composites import *``.
 """
+from ._joining import *  # noqa: F401,F403
+from ._joining import __all__ as _joining
+from ._rearranging import *  # noqa: F401,F403
+from ._rearranging import __all__ as _rearranging
+from ._sorting import *  # noqa: F401,F403
+from ._sorting import __all__ as _sorting
+from ._splitting import *  # noqa: F401,F403
+from ._splitting import __all__ as _splitting
+from ._structure import *  # noqa: F401,F403
+from ._structure import __all__ as _structure
 
-__all__ = []
+__all__ = [*_joining, *_rearranging, *_sorting, *_splitting, *_structure]

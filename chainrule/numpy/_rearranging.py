@@ -1,6 +1,6 @@
-"""Rearranging axes and elements: rollaxis, rot90, flipud, fliplr, atleast_1d/2d/3d,
-meshgrid, and NumPy's signatures for the ops that already exist (squeeze, expand_dims,
-moveaxis, swapaxes, tile, repeat). All views, flips and broadcasts of existing ops.
+"""Rearranging axes and elements: rollaxis, rot90, flipud, fliplr, atleast_3d, meshgrid.
+All transposes, flips, reshapes and broadcasts of existing ops. (squeeze, expand_dims,
+moveaxis, swapaxes, tile, repeat, atleast_1d/2d are in _shapes.)
 """
 from __future__ import annotations
 
@@ -10,16 +10,15 @@ import numpy as np
 
 from .. import ops
 from ..tensor import Tensor
-from ._convert import as_tensor, axis_index
+from ._convert import axis_index
+from ._core import asarray_like
 
-__all__ = ["rollaxis", "rot90", "flipud", "fliplr", "atleast_1d", "atleast_2d",
-           "atleast_3d", "meshgrid", "squeeze", "expand_dims", "moveaxis", "swapaxes",
-           "tile", "repeat"]
+__all__ = ["rollaxis", "rot90", "flipud", "fliplr", "atleast_3d", "meshgrid"]
 
 
 def rollaxis(a, axis, start=0) -> Tensor:
     """a with ``axis`` moved to lie before position ``start`` (prefer moveaxis)."""
-    a = as_tensor(a)
+    a = asarray_like(a)
     n = a.ndim
     axis = axis_index(axis, n, "rollaxis")
     start = operator.index(start)
@@ -39,7 +38,7 @@ def rollaxis(a, axis, start=0) -> Tensor:
 
 def rot90(m, k=1, axes=(0, 1)) -> Tensor:
     """m rotated by 90 degrees k times, from the first axis of ``axes`` to the second."""
-    m = as_tensor(m)
+    m = asarray_like(m)
     axes = tuple(axes)
     if len(axes) != 2:
         raise ValueError(f"rot90: axes must be two axes, got {axes}")
@@ -63,7 +62,7 @@ def rot90(m, k=1, axes=(0, 1)) -> Tensor:
 
 def flipud(m) -> Tensor:
     """m with its first axis reversed."""
-    m = as_tensor(m)
+    m = asarray_like(m)
     if m.ndim < 1:
         raise ValueError("flipud: input must be at least 1-d, got a 0-d array")
     return ops.flip(m, 0)
@@ -71,7 +70,7 @@ def flipud(m) -> Tensor:
 
 def fliplr(m) -> Tensor:
     """m with its second axis reversed."""
-    m = as_tensor(m)
+    m = asarray_like(m)
     if m.ndim < 2:
         raise ValueError(f"fliplr: input must be at least 2-d, got shape {m.shape}")
     return ops.flip(m, 1)
@@ -81,14 +80,6 @@ def _one_or_tuple(results: list):
     return results[0] if len(results) == 1 else tuple(results)
 
 
-def atleast_1d(*arys):
-    return _one_or_tuple([ops.atleast_1d(as_tensor(a)) for a in arys])
-
-
-def atleast_2d(*arys):
-    return _one_or_tuple([ops.atleast_2d(as_tensor(a)) for a in arys])
-
-
 def _at_least_3d(a: Tensor) -> Tensor:
     # NumPy's layout: a vector of length N becomes (1, N, 1), a matrix (M, N, 1).
     shape = {0: (1, 1, 1), 1: (1,) + a.shape + (1,), 2: a.shape + (1,)}.get(a.ndim, a.shape)
@@ -96,7 +87,7 @@ def _at_least_3d(a: Tensor) -> Tensor:
 
 
 def atleast_3d(*arys):
-    return _one_or_tuple([_at_least_3d(as_tensor(a)) for a in arys])
+    return _one_or_tuple([_at_least_3d(asarray_like(a)) for a in arys])
 
 
 def meshgrid(*xi, copy=True, sparse=False, indexing="xy") -> tuple:
@@ -108,32 +99,8 @@ def meshgrid(*xi, copy=True, sparse=False, indexing="xy") -> tuple:
     if indexing == "xy" and n > 1:  # the first two axes are swapped
         shapes[0] = (1, -1) + (1,) * (n - 2)
         shapes[1] = (-1, 1) + (1,) * (n - 2)
-    grids = [ops.reshape(as_tensor(x), s) for x, s in zip(xi, shapes)]
+    grids = [ops.reshape(asarray_like(x), s) for x, s in zip(xi, shapes)]
     if not sparse:
         shape = np.broadcast_shapes(*(g.shape for g in grids))
         grids = [ops.broadcast_to(g, shape) for g in grids]
     return tuple(grids)
-
-
-def squeeze(a, axis=None) -> Tensor:
-    return ops.squeeze(as_tensor(a), axis)
-
-
-def expand_dims(a, axis) -> Tensor:
-    return ops.expand_dims(as_tensor(a), axis)
-
-
-def moveaxis(a, source, destination) -> Tensor:
-    return ops.moveaxis(as_tensor(a), source, destination)
-
-
-def swapaxes(a, axis1, axis2) -> Tensor:
-    return ops.swapaxes(as_tensor(a), axis1, axis2)
-
-
-def tile(A, reps) -> Tensor:
-    return ops.tile(as_tensor(A), reps)
-
-
-def repeat(a, repeats, axis=None) -> Tensor:
-    return ops.repeat(as_tensor(a), repeats, axis)

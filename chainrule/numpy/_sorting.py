@@ -16,7 +16,8 @@ import numpy as np
 from ..ops import getitem, ravel
 from ..primitive import primitive
 from ..tensor import Tensor
-from ._convert import as_tensor, axis_index
+from ._convert import axis_index
+from ._core import asarray_like
 
 __all__ = ["sort", "argsort", "partition", "argpartition", "take_along_axis",
            "put_along_axis"]
@@ -37,7 +38,7 @@ argpartition_p = primitive("argpartition", _argpartition_impl, None, nin=1, batc
 
 def _flat_or_axis(a, axis, op: str):
     """(a, axis) with axis None meaning the flattened a, as NumPy's sorting functions."""
-    a = as_tensor(a)
+    a = asarray_like(a)
     if axis is None:
         return ravel(a), 0
     return a, axis_index(axis, a.ndim, op)
@@ -107,7 +108,7 @@ def along_axis_index(shape: tuple, indices, axis: int) -> tuple:
 
 def take_along_axis(arr, indices, axis=-1) -> Tensor:
     """Values of arr at ``indices`` along ``axis`` (indices as argsort returns them)."""
-    arr = as_tensor(arr)
+    arr = asarray_like(arr)
     if not isinstance(indices, Tensor):
         indices = np.asarray(indices)
     if indices.dtype.kind not in "iu":

@@ -14,7 +14,8 @@ import numpy as np
 from ..ops import (broadcast_to, getitem, moveaxis, multiply, ravel, reshape, scatter_add,
                    stack, sum, transpose, where)
 from ..tensor import Tensor
-from ._convert import as_tensor, axis_index, refuse_out
+from ._convert import axis_index
+from ._core import asarray_like, no_out
 
 __all__ = ["diagonal", "diag", "diagflat", "trace", "tril", "triu", "kron", "cross"]
 
@@ -29,7 +30,7 @@ def _diagonal_positions(n: int, m: int, offset: int) -> tuple:
 
 def diagonal(a, offset=0, axis1=0, axis2=1) -> Tensor:
     """The ``offset`` diagonal of the (axis1, axis2) matrices, as a last axis."""
-    a = as_tensor(a)
+    a = asarray_like(a)
     offset = operator.index(offset)
     if a.ndim < 2:
         raise ValueError(f"diagonal: needs an array of at least two dimensions, got shape "
@@ -46,7 +47,7 @@ def diagonal(a, offset=0, axis1=0, axis2=1) -> Tensor:
 
 def diag(v, k=0) -> Tensor:
     """A 1-d v on the k-th diagonal of a square matrix, or the k-th diagonal of a 2-d v."""
-    v = as_tensor(v)
+    v = asarray_like(v)
     k = operator.index(k)
     if v.ndim == 2:
         return diagonal(v, k)
@@ -59,13 +60,13 @@ def diag(v, k=0) -> Tensor:
 
 def diagflat(v, k=0) -> Tensor:
     """The flattened v on the k-th diagonal of a square matrix."""
-    return diag(ravel(as_tensor(v)), k)
+    return diag(ravel(asarray_like(v)), k)
 
 
 def trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None) -> Tensor:
     """Sum of the ``offset`` diagonal of the (axis1, axis2) matrices."""
-    refuse_out(out, "trace")
-    a = as_tensor(a)
+    no_out("trace", out)
+    a = asarray_like(a)
     if a.ndim < 2:
         raise ValueError(f"trace: needs an array of at least two dimensions, got shape "
                          f"{a.shape}")
@@ -73,7 +74,7 @@ def trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None) -> Tensor:
 
 
 def _triangle(m, mask_of, op: str) -> Tensor:
-    m = as_tensor(m)
+    m = asarray_like(m)
     if m.ndim == 0:
         raise TypeError(f"{op}: needs an array of at least one dimension, got a 0-d one")
     return where(mask_of(*m.shape[-2:]), m, 0)
@@ -93,7 +94,7 @@ def triu(m, k=0) -> Tensor:
 
 def kron(a, b) -> Tensor:
     """Kronecker product: blocks a[i] * b, for any numbers of axes."""
-    a, b = as_tensor(a), as_tensor(b)
+    a, b = asarray_like(a), asarray_like(b)
     n = max(a.ndim, b.ndim)
     sa = (1,) * (n - a.ndim) + a.shape
     sb = (1,) * (n - b.ndim) + b.shape
@@ -117,7 +118,7 @@ def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None) -> Tensor:
     """Cross product of 3-vectors (or 2-vectors, whose z-component is 0) along axes."""
     if axis is not None:
         axisa = axisb = axisc = axis
-    a, b = as_tensor(a), as_tensor(b)
+    a, b = asarray_like(a), asarray_like(b)
     if a.ndim < 1 or b.ndim < 1:
         raise ValueError(f"cross: at least one array has zero dimensions (shapes {a.shape} "
                          f"and {b.shape}); give vectors")
