@@ -1,0 +1,217 @@
+"""chainrule.numpy: NumPy's names, signatures, keyword names and dtype rules, on tensors,
+ndarrays and array-likes; results are tensors and are differentiable."""
+import numpy
+import pytest
+
+import chainrule as cr
+import chainrule.numpy as np
+from chainrule.numpy._core import asarray_like
+from chainrule.testing import check_grads
+
+RNG = numpy.random.default_rng(0)
+A = RNG.normal(size=(3, 4))
+B = RNG.normal(size=(4, 2))
+V = RNG.normal(size=4)
+POS = RNG.uniform(0.5, 2.0, size=(3, 4))
+INTS = numpy.arange(12).reshape(3, 4)
+
+# (function name, arguments, keywords): each call is made with chainrule.numpy and with
+# NumPy on the same ndarrays, and the values and dtypes must agree.
+CALLS = [
+    ("sin", (A,), {}), ("exp", (A,), {}), ("log", (POS,), {}), ("sqrt", (POS,), {}),
+    ("tanh", (A,), {}), ("abs", (A,), {}), ("negative", (A,), {}), ("square", (A,), {}),
+    ("add", (A, V), {}), ("subtract", (A, 1.5), {}), ("multiply", (INTS, 2.5), {}),
+    ("divide", (A, POS), {}), ("power", (POS, 2.5), {}), ("maximum", (A, 0.0), {}),
+    ("minimum", (A, V), {}), ("arctan2", (A, POS), {}), ("matmul", (A, B), {}),
+    ("sin", (INTS,), {}), ("sqrt", (INTS,), {}), ("true_divide", (INTS, 3), {}),
+    ("greater", (A, 0.0), {}), ("floor", (A,), {}),
+    ("sum", (A,), {}), ("sum", (A,), {"axis": 1, "keepdims": True}), ("sum", (INTS,), {}),
+    ("sum", (A,), {"axis": 0, "initial": 2.0}), ("prod", (POS,), {"axis": 0}),
+    ("mean", (A,), {"axis": (0, 1)}), ("mean", (INTS,), {}), ("mean", (INTS,), {"axis": 0}),
+    ("var", (A,), {"ddof": 1}), ("std", (A,), {"axis": 1, "ddof": 1}), ("var", (INTS,), {}),
+    ("max", (A,), {"axis": 1}), ("amax", (A,), {}), ("min", (A,), {"axis": 0}),
+    ("amin", (A,), {"keepdims": True}), ("max", (A,), {"initial": 5.0}),
+    ("ptp", (A,), {"axis": 1}), ("argmax", (A,), {"axis": 1}), ("argmin", (A,), {}),
+    ("cumsum", (A,), {"axis": 1}), ("cumsum", (INTS,), {}), ("cumprod", (POS,), {}),
+    ("average", (A,), {"axis": 1, "weights": V}), ("average", (A,), {}),
+    ("all", (A > 0,), {"axis": 0}), ("any", (A > 0,), {}), ("count_nonzero", (A > 0,), {}),
+    ("reshape", (A, (4, 3)), {}), ("reshape", (A,), {"shape": (-1,)}),
+    ("ravel", (A,), {}), ("transpose", (A,), {}), ("transpose", (A[None],), {"axes": (2, 0, 1)}),
+    ("squeeze", (A[None],), {"axis": 0}), ("expand_dims", (A,), {"axis": 1}),
+    ("swapaxes", (A, 0, 1), {}), ("moveaxis", (A[None], 0, -1), {}),
+    ("broadcast_to", (V, (3, 4)), {}), ("concatenate", ([A, A],), {"axis": 1}),
+    ("concatenate", ([A, INTS],), {"axis": None}), ("stack", ([V, V],), {"axis": 1}),
+    ("flip", (A,), {"axis": 0}), ("roll", (A, 1), {"axis": 1}), ("repeat", (V, 2), {}),
+    ("tile", (V, (2, 1)), {}), ("pad", (V, 1), {"constant_values": 3.0}),
+    ("take", (V, [0, 2]), {}), ("copy", (A,), {}), ("atleast_1d", (1.5,), {}),
+    ("atleast_2d", (V,), {}), ("where", (A > 0, A, 0.0), {}), ("where", (A > 0,), {}),
+    ("clip", (A,), {"a_min": -0.5, "a_max": 0.5}), ("clip", (INTS, 0.5, 7.5), {}),
+    ("round", (A,), {"decimals": 1}), ("around", (A,), {}), ("isclose", (A, A), {}),
+    ("nonzero", (V > 0,), {}), ("argwhere", (A > 0,), {}),
+    ("dot", (A, B), {}), ("dot", (V, V), {}), ("vdot", (A, A), {}), ("inner", (V, V), {}),
+    ("outer", (V, V), {}), ("tensordot", (A, B), {"axes": 1}),
+    ("einsum", ("ij,jk->ik", A, B), {}), ("dot", (INTS, B.astype(numpy.float32)), {}),
+    ("array", ([[1.0, 2.0], [3.0, 4.0]],), {}), ("array", ([1, 2],), {"dtype": "float32"}),
+    ("asarray", (A,), {}), ("zeros", (3,), {}), ("ones", ((2, 3),), {"dtype": "int32"}),
+    ("full", ((2, 2), 1.5), {}), ("zeros_like", (INTS,), {}), ("ones_like", (A,), {}),
+    ("full_like", (A, 7), {}), ("eye", (3,), {"k": 1}), ("identity", (2,), {}),
+    ("arange", (4.0,), {}), ("arange", (1, 7, 2), {}), ("linspace", (0.0, 1.0, 5), {}),
+    ("logspace", (0.0, 2.0, 3), {}), ("empty_like", (A,), {}),
+]
+
+
+def _call_id(call):
+    return f"{call[0]}{len(call[1])}-{'-'.join(call[2])}"
+
+
+@pytest.mark.parametrize("name, args, kwargs", CALLS, ids=[_call_id(c) for c in CALLS])
+def test_values_and_dtypes_match_numpy(name, args, kwargs):
+    expected = getattr(numpy, name)(*args, **kwargs)
+    got = getattr(np, name)(*args, **kwargs)
+    if isinstance(expected, tuple):
+        assert isinstance(got, tuple) and len(got) == len(expected)
+    else:
+        expected, got = (expected,), (got,)
+    for e, g in zip(expected, got):
+        assert isinstance(g, cr.Tensor), f"{name} returned {type(g).__name__}"
+        e = numpy.asarray(e)
+        assert g.dtype == e.dtype, f"{name}: dtype {g.dtype}, NumPy gives {e.dtype}"
+        assert g.shape == e.shape
+        if name not in ("empty_like",):
+            numpy.testing.assert_allclose(g.numpy(), e, rtol=1e-12, atol=1e-12)
+
+
+def test_python_floats_are_float64_and_float32_float16_keep_their_dtype():
+    assert np.array([1.0]).dtype == numpy.float64
+    assert np.zeros(3).dtype == numpy.float64
+    assert np.arange(4.0).dtype == numpy.float64
+    assert np.sin(2.0).dtype == numpy.float64
+    assert np.linspace(0, 1, 3).dtype == numpy.float64
+    for dtype in (numpy.float32, numpy.float16):
+        x = cr.tensor([1.0, 2.0], dtype=dtype)
+        assert np.sin(x).dtype == dtype
+        assert np.mean(x).dtype == dtype
+        assert np.multiply(x, 2.5).dtype == dtype
+        assert np.sum(x * 3).dtype == dtype
+
+
+def test_integers_promote_as_numpy_does():
+    i = cr.tensor([1, 2, 3])
+    f32 = cr.tensor([1.0, 2.0, 3.0], dtype="float32")
+    assert np.add(i, f32).dtype == numpy.float64  # the core alone would say float32
+    assert np.dot(i, f32).dtype == numpy.float64
+    assert np.concatenate([i, f32]).dtype == numpy.float64
+    assert np.mean(i).dtype == numpy.float64 and np.mean(i).item() == 2.0
+    assert np.sin(i).dtype == numpy.float64
+    assert np.add(i, 1).dtype == numpy.int64
+    assert np.where(i > 1, f32, 0.5).dtype == numpy.float32
+
+
+def test_results_are_tensors_and_queries_plain_values():
+    x = cr.tensor(A)
+    assert isinstance(np.sum([1.0, 2.0]), cr.Tensor)
+    assert np.sum([1.0, 2.0]).item() == 3.0
+    assert np.shape(x) == (3, 4) and type(np.shape(x)) is tuple
+    assert np.ndim(x) == 2 and np.size(x) == 12 and np.size(x, 1) == 4
+    assert np.shape([[1, 2, 3]]) == (1, 3) and np.ndim(1.0) == 0
+    assert np.allclose(x, A) is True and np.array_equal(x, A + 1) is False
+    assert np.result_type(cr.tensor([1], dtype="int32"), 1.0) == numpy.float64
+    assert np.iscomplexobj(x) is False and np.isscalar(x) is False
+    assert isinstance(x, np.ndarray)
+    assert np.newaxis is None and np.pi == numpy.pi and np.e == numpy.e
+    assert np.inf == numpy.inf and numpy.isnan(np.nan)
+    assert np.float64 is numpy.float64 and np.complex128 is numpy.complex128
+
+
+def test_lists_of_tensors_stack_so_each_tensor_gets_its_gradient():
+    x = cr.tensor([1.0, 2.0], dtype="float64", requires_grad=True)
+    y = cr.tensor(3.0, dtype="float64", requires_grad=True)
+    m = np.mean([x, x + 2])
+    assert m.item() == pytest.approx(2.5)
+    m.backward()
+    numpy.testing.assert_allclose(x.grad.numpy(), [0.5, 0.5])
+    nested = np.array([[y, 1.0], [2.0, y * y]])  # tensors mixed with floats
+    assert nested.shape == (2, 2) and nested.dtype == numpy.float64
+    numpy.testing.assert_allclose(nested.numpy(), [[3.0, 1.0], [2.0, 9.0]])
+    np.sum(nested).backward()
+    assert y.grad.item() == pytest.approx(1 + 2 * 3.0)
+    z = cr.tensor(2.0, dtype="float32", requires_grad=True)
+    assert asarray_like([z, 1.0]).dtype == numpy.float64  # list items are strong, as in NumPy
+    assert asarray_like((z, z)).dtype == numpy.float32
+
+
+def test_ragged_and_non_numeric_array_likes_are_refused():
+    x = cr.tensor([1.0, 2.0])
+    with pytest.raises(ValueError, match=r"shapes \[\(\), \(2,\)\]: the list is ragged"):
+        asarray_like([x, 1.0])
+    with pytest.raises(TypeError, match="cannot make a tensor from None"):
+        np.sum(None)
+    with pytest.raises(TypeError, match="string"):
+        np.sin("a")
+
+
+def test_numpy_keyword_names():
+    x = cr.tensor(A)
+    assert np.clip(x, a_min=-0.1, a_max=0.1).numpy().max() == pytest.approx(0.1)
+    numpy.testing.assert_allclose(np.clip(x, min=-0.1, max=0.2).numpy(),
+                                  numpy.clip(A, -0.1, 0.2))
+    assert np.sum(x, axis=0, keepdims=True).shape == (1, 4)
+    assert np.reshape(x, shape=(2, 6)).shape == (2, 6)
+    assert np.reshape(x, newshape=(12,)).shape == (12,)
+    assert np.transpose(x, axes=(1, 0)).shape == (4, 3)
+    assert np.concatenate(arrays=[x, x], axis=0).shape == (6, 4)
+    assert np.std(x, ddof=1).item() == pytest.approx(A.std(ddof=1))
+    assert np.var(x, correction=1).item() == pytest.approx(A.var(ddof=1))
+    assert np.mean(x, dtype="float32").dtype == numpy.float32
+    assert np.argmax(x, axis=1, keepdims=True).shape == (3, 1)
+    assert np.linspace(0.0, 1.0, num=4, endpoint=False, retstep=True)[1] == 0.25
+
+
+def test_refusals_name_the_function_and_the_argument():
+    x = cr.tensor(A)
+    with pytest.raises(TypeError, match=r"sum: out= is not supported .* returned tensor"):
+        np.sum(x, out=numpy.empty(()))
+    with pytest.raises(TypeError, match=r"mean: the argument where= is not supported"):
+        np.mean(x, where=A > 0)
+    with pytest.raises(ValueError, match="pad: only mode='constant'"):
+        np.pad(x, 1, mode="reflect")
+    with pytest.raises(ValueError, match="where: either both or neither"):
+        np.where(x > 0, x)
+    with pytest.raises(TypeError, match="einsum: give the subscripts as a string"):
+        np.einsum(x, [0, 1])
+    with pytest.raises(TypeError, match=r"sin\(\) takes 1 positional argument but 3"):
+        np.sin(x, x, x)
+
+
+def test_ufunc_methods_and_keywords_go_through_array_ufunc():
+    x = cr.tensor(A, requires_grad=True)
+    total = np.add.reduce(x, axis=1)
+    numpy.testing.assert_allclose(total.numpy(), A.sum(1))
+    assert total.requires_grad
+    assert np.add.nin == 2 and np.sin.ufunc is numpy.sin and np.abs.ufunc is numpy.absolute
+    with pytest.raises(TypeError, match=r"numpy.sin: out= is not supported"):
+        np.sin(x, out=cr.tensor(numpy.empty_like(A)))
+
+
+def _loss(x, w):
+    h = np.tanh(np.dot(x, w))
+    z = np.concatenate([h, np.square(h)], axis=1)
+    return np.sum(np.where(z > 0, z, 0.1 * z)) + np.mean(np.clip(x, -1.0, 1.0)) \
+        + np.std(np.stack([x, np.exp(x)]), ddof=1) + np.max(np.maximum(w, 0.2)) \
+        + np.einsum("ij,ij->", x, x) + np.sum(np.cumsum(np.transpose(w), axis=1))
+
+
+def test_a_numpy_style_function_has_correct_derivatives_to_second_order():
+    check_grads(_loss, (A, B), order=2, modes=("fwd", "rev"))
+
+
+def test_array_likes_of_tensors_differentiate_to_second_order():
+    check_grads(lambda x, y: np.var(np.array([[x[0], y], [x[1] * y, 2.0]])), (V[:2], 0.7),
+                order=2, modes=("fwd", "rev"))
+    check_grads(lambda a, b: np.linspace(a, b, 4) ** 2, (0.3, 1.9), order=2,
+                modes=("fwd", "rev"))
+
+
+def test_grad_of_a_namespace_function_matches_the_closed_form():
+    gradient = cr.grad(lambda x: np.sum(np.sin(x) * x))(V)
+    numpy.testing.assert_allclose(gradient.numpy(), numpy.sin(V) + V * numpy.cos(V))
