@@ -1,0 +1,147 @@
+"""Strategies for the decompositions (chainrule/ops/decompositions.py).
+
+A decomposition's derivative exists only away from its singular points (repeated
+eigenvalues or singular values, rank loss, matrices that are not positive definite), and
+its outputs are defined up to signs. So each case draws values in the entry's declared
+domain and maps them, inside the function checked, to a safe input, and checks outputs
+that do not depend on the signs:
+
+- cholesky ("matrix"): x xᵀ plus the strict upper triangle of x. x is invertible, so
+  x xᵀ is positive definite; the upper part is what cholesky does not read (its
+  derivative there must be 0).
+- eigh, svd, qr, pinv ("real", entries in [-1.5, 1.5], so every matrix of at most 3 x 3
+  has norm below 4.5): plus a constant diagonal 10, 20, 30 (padded to the rectangle):
+  eigenvalues and singular values then lie within 4.5 of those, at least 1 apart and away
+  from 0.
+- qr's R diagonal made positive (LAPACK's signs jump where a column is 0 below its
+  pivot, and hypothesis draws zeros).
+- eigenvectors and singular vectors enter as v · v[0] (each column times its own first
+  entry), which a sign flip of the column leaves alone; svd also gives U diag(s) Vᵀ.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from hypothesis import strategies as st
+from strategies import MAX_SIDE, Case, _batch_shapes, builds, draw_inputs, input_domains
+
+from chainrule.ops import concatenate, einsum, matmul, reshape, sign, swapaxes
+from chainrule.ops.shape import shape_of
+
+SPREAD = 10.0  # the gap of the constant diagonal
+
+
+def _rectangle(draw, empty: bool, square: bool = False) -> tuple:
+    batch = _batch_shapes(draw, 1)[0]
+    m = draw(st.integers(1, MAX_SIDE))
+    n = m if square else draw(st.integers(1, MAX_SIDE))
+    if empty:
+        which = draw(st.sampled_from(["m", "n", "batch"] if not square else ["n", "batch"]))
+        if which == "batch":
+            batch = (0,) + batch[1:]
+        elif which == "m":
+            m = 0
+        else:
+            n = 0
+            m = 0 if square else m
+    return batch + (m, n)
+
+
+def _spread(x):
+    """x plus the constant diagonal SPREAD · (1, 2, 3) on its rectangle, in x's dtype."""
+    m, n = shape_of(x)[-2:]
+    diagonal = np.zeros((m, n), dtype=x.dtype)
+    k = min(m, n)
+    diagonal[np.arange(k), np.arange(k)] = SPREAD * np.arange(1, k + 1)
+    return x + diagonal
+
+
+def _sign_free(v):
+    return v * v[..., :1, :]
+
+
+def _flat(parts, batch_ndim):
+    """The parts side by side as one array (batch axes kept): a case has one output."""
+    return concatenate([reshape(p, shape_of(p)[:batch_ndim] + (math.prod(shape_of(p)[batch_ndim:]),))
+                        for p in parts], -1)
+
+
+def _draw(draw, prim, shape):
+    (domain,) = input_domains(prim, 1)
+    (x,) = draw_inputs(draw, (domain,), (shape,))
+    return x
+
+
+@builds("cholesky")
+def _cholesky_case(draw, key, prim, empty):
+    n = draw(st.integers(0 if empty else 1, MAX_SIDE))
+    batch = _batch_shapes(draw, 1)[0]
+    if empty and n:
+        batch = (0,) + batch[1:]
+    shape = batch + (n, n)
+    x = _draw(draw, prim, shape)
+    upper = np.triu(np.ones((n, n)), 1)
+    call = prim.call
+
+    def apply(x):
+        return call(matmul(x, swapaxes(x, -1, -2)) + x * upper.astype(x.dtype))
+    return Case(key, apply, [x], (True,), f"x xᵀ + triu(x, 1), shape {shape}")
+
+
+@builds("eigh")
+def _eigh_case(draw, key, prim, empty):
+    shape = _rectangle(draw, empty, square=True)
+    x = _draw(draw, prim, shape)
+    call, batch_ndim = prim.call, len(shape) - 2
+
+    def apply(x):
+        packed = call(_spread(x))
+        return _flat([packed[..., 0, :], _sign_free(packed[..., 1:, :])], batch_ndim)
+    return Case(key, apply, [x], (True,), f"eigenvalues, v · v[0]; shape {shape}")
+
+
+@builds("svd")
+def _svd_case(draw, key, prim, empty):
+    shape = _rectangle(draw, empty)
+    full = draw(st.booleans())
+    x = _draw(draw, prim, shape)
+    call, batch_ndim, m = prim.call, len(shape) - 2, shape[-2]
+
+    def apply(x):
+        packed = call(_spread(x), full)
+        u, s, v = packed[..., :m, :], packed[..., m, :], packed[..., m + 1:, :]
+        product = matmul(u * s[..., None, :], swapaxes(v, -1, -2))
+        return _flat([product, s, _sign_free(u), _sign_free(v)], batch_ndim)
+    return Case(key, apply, [x], (True,), f"full={full}, shape {shape}")
+
+
+@builds("qr")
+def _qr_case(draw, key, prim, empty):
+    shape = _rectangle(draw, empty)
+    # mode='complete' is differentiable only when it is the reduced mode (m <= n).
+    complete = shape[-2] <= shape[-1] and draw(st.booleans())
+    x = _draw(draw, prim, shape)
+    call, batch_ndim, (m, n) = prim.call, len(shape) - 2, shape[-2:]
+    k = min(m, n)
+
+    def apply(x):
+        packed = call(_spread(x), complete)
+        if m > n:
+            q, r = packed[..., :m, :], packed[..., m:, :]
+        else:
+            q, r = packed[..., :, :m], packed[..., :, m:]
+        # LAPACK's signs jump where a column has zeros below its pivot: R's diagonal
+        # made positive (a constant sign per column) is the smooth QR.
+        signs = sign(einsum("...ii->...i", r[..., :, :k]))
+        return _flat([q * signs[..., None, :], r * signs[..., :, None]], batch_ndim)
+    return Case(key, apply, [x], (True,), f"complete={complete}, shape {shape}")
+
+
+@builds("pinv")
+def _pinv_case(draw, key, prim, empty):
+    shape = _rectangle(draw, empty)
+    x = _draw(draw, prim, shape)
+    call = prim.call
+    return Case(key, lambda x: call(_spread(x), ()), [x], (True,), f"shape {shape}")
+
