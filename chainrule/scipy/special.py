@@ -1,0 +1,293 @@
+"""chainrule.scipy.special: SciPy's special functions with SciPy's names and signatures,
+differentiable in every float argument (orders such as polygamma's n and iv's v, and
+gammainc's a, are constants).
+
+The primitives are in chainrule/ops/special.py; the rest are compositions of primitives.
+Arguments follow NumPy's dtype rules: tensors, arrays and numbers mix as in NumPy, and
+when no argument is a tensor the result is a float64 tensor (float32 and float16 arrays
+keep their dtype). The functions that need SciPy raise ImportError without it; expit,
+logit, log_expit, logsumexp, softmax and log_softmax do not need it.
+"""
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+from .. import ops
+from ..ops import special as sp
+from ..creation import ones_like
+from ..ops.arithmetic import absolute, logical_and, logical_or, sign, where
+from ..ops.compare import equal, greater, greater_equal, less
+from ..ops.elementwise import exp, log, log1p, sigmoid
+from ..tensor import Tensor, wrap
+
+__all__ = ["gammaln", "digamma", "psi", "polygamma", "gamma", "beta", "betaln", "gammainc",
+           "gammaincc", "erf", "erfc", "erfinv", "erfcinv", "ndtr", "ndtri", "log_ndtr",
+           "xlogy", "xlog1py", "entr", "rel_entr", "kl_div", "i0", "i1", "iv", "ive",
+           "logsumexp", "expit", "logit", "log_expit", "softmax", "log_softmax"]
+
+
+# ---------------------------------------------------------------- arguments
+
+
+def as_inputs(*args):
+    """The arguments as tensors, with NumPy's dtypes: lists and arrays become tensors
+    (integers as float64; float32 keeps its dtype), Python numbers stay numbers (weak,
+    as in NumPy 2), None stays None; with no tensor among them, the first one that is not
+    None becomes a float64 tensor (so the result is a tensor)."""
+    out = [_as_input(a) for a in args]
+    if not any(isinstance(a, Tensor) for a in out):
+        for i, a in enumerate(out):
+            if a is not None:
+                dtype = np.result_type(*[b for b in args if b is not None])
+                out[i] = wrap(np.asarray(a, dtype=dtype if dtype.kind == "f" else np.float64))
+                break
+    return out[0] if len(out) == 1 else out
+
+
+def _as_input(a):
+    if a is None or isinstance(a, Tensor) or (isinstance(a, (int, float))
+                                              and not isinstance(a, bool)):
+        return a
+    array = np.asarray(a)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"expected a number, an array or a tensor of real numbers, got "
+                        f"{type(a).__name__} of dtype {array.dtype}")
+    return wrap(array if array.dtype.kind == "f" else array.astype(np.float64))
+
+
+def constant(value, op: str, name: str):
+    """A parameter that is not differentiated (an order, gammainc's a), as a NumPy value;
+    a tensor that requires grad is refused, saying why."""
+    if isinstance(value, Tensor):
+        if value.requires_grad:
+            raise NotImplementedError(
+                f"{op}: the derivative with respect to {name} is not implemented; pass "
+                f"{name} as a constant ({name}.detach(), an array or a number)")
+        return value.numpy()
+    array = np.asarray(value)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"{op}: {name} must be a real number or array, got "
+                        f"{type(value).__name__}")
+    return value if array.ndim == 0 and isinstance(value, numbers.Real) else array
+
+
+def _scipy(op: str):
+    try:
+        sp.scipy_special()
+    except ImportError as exc:
+        raise ImportError(f"{op}: {exc}") from None
+
+
+def _unary(prim, op):
+    def function(x):
+        _scipy(op)
+        return prim(as_inputs(x))
+    function.__name__ = function.__qualname__ = op
+    function.__doc__ = prim.__doc__
+    return function
+
+
+def _binary(prim, op):
+    def function(x, y):
+        _scipy(op)
+        return prim(*as_inputs(x, y))
+    function.__name__ = function.__qualname__ = op
+    function.__doc__ = prim.__doc__
+    return function
+
+
+# ---------------------------------------------------------------- primitives
+
+gammaln = _unary(sp.gammaln, "gammaln")
+digamma = psi = _unary(sp.digamma, "digamma")
+erf = _unary(sp.erf, "erf")
+erfc = _unary(sp.erfc, "erfc")
+erfinv = _unary(sp.erfinv, "erfinv")
+ndtr = _unary(sp.ndtr, "ndtr")
+ndtri = _unary(sp.ndtri, "ndtri")
+log_ndtr = _unary(sp.log_ndtr, "log_ndtr")
+i0 = _unary(sp.i0, "i0")
+i1 = _unary(sp.i1, "i1")
+xlogy = _binary(sp.xlogy, "xlogy")
+xlog1py = _binary(sp.xlog1py, "xlog1py")
+
+
+def polygamma(n, x):
+    """The n-th derivative of digamma (n = 0 is digamma itself); n is one non-negative
+    integer for all of x. Its derivative is polygamma(n + 1, x), so every order works."""
+    _scipy("polygamma")
+    if isinstance(n, Tensor) or np.ndim(n) != 0:
+        raise TypeError(f"polygamma: n must be one integer (the order), got "
+                        f"{type(n).__name__}{' of shape ' + str(np.shape(n)) if np.ndim(n) else ''}; "
+                        "for several orders call polygamma once per order")
+    if isinstance(n, (bool, np.bool_)) or not float(n).is_integer():
+        raise TypeError(f"polygamma: n must be an integer (the order), got {n!r}")
+    if n < 0:
+        raise ValueError(f"polygamma: n must be a non-negative integer (the order of the "
+                         f"derivative of digamma), got {n}")
+    return sp.polygamma_p(as_inputs(x), int(n))
+
+
+def _with_parameter(prim, op, name, parameter, x):
+    """prim(x, parameter) with x broadcast against the parameter (the output's shape is
+    their broadcast shape, as in SciPy, and x carries it)."""
+    _scipy(op)
+    parameter = constant(parameter, op, name)
+    x = as_inputs(x)
+    shape = np.broadcast_shapes(np.shape(parameter), x.shape)
+    if x.shape != shape:
+        x = ops.broadcast_to(x, shape)
+    return prim(x, parameter)
+
+
+def iv(v, x):
+    """The modified Bessel function of the first kind of real order v (a constant)."""
+    return _with_parameter(sp.iv_p, "iv", "v", v, x)
+
+
+def ive(v, x):
+    """iv(v, x) * exp(-|x|), the exponentially scaled iv (v a constant)."""
+    return _with_parameter(sp.ive_p, "ive", "v", v, x)
+
+
+def gammainc(a, x):
+    """The regularized lower incomplete gamma function P(a, x), differentiable in x (its
+    derivative in a has no closed form: a is a constant)."""
+    return _with_parameter(sp.gammainc_p, "gammainc", "a", a, x)
+
+
+def gammaincc(a, x):
+    """The regularized upper incomplete gamma function Q(a, x) = 1 - P(a, x),
+    differentiable in x (a is a constant)."""
+    return _with_parameter(sp.gammaincc_p, "gammaincc", "a", a, x)
+
+
+# ---------------------------------------------------------------- compositions
+
+
+def erfcinv(y):
+    """The inverse of erfc on (0, 2): -ndtri(y / 2) / sqrt(2), which is how SciPy
+    computes it, so nothing is lost in the tails."""
+    _scipy("erfcinv")
+    return sp.ndtri(as_inputs(y) * 0.5) * -math.sqrt(0.5)
+
+
+def gamma(x):
+    """Γ(x) = sign · exp(gammaln(x)), the sign from SciPy's gammasgn (constant between
+    the poles, so not differentiated)."""
+    _scipy("gamma")
+    x = as_inputs(x)
+    return sp.gammasgn(x) * exp(sp.gammaln(x))
+
+
+def betaln(a, b):
+    """log|B(a, b)| = gammaln(a) + gammaln(b) - gammaln(a + b). (SciPy uses asymptotic
+    forms for large a and b; this sum loses digits there, above about 1e7.)"""
+    _scipy("betaln")
+    a, b = as_inputs(a, b)
+    return sp.gammaln(a) + sp.gammaln(b) - sp.gammaln(a + b)
+
+
+def beta(a, b):
+    """B(a, b) = Γ(a) Γ(b) / Γ(a + b), from betaln and the signs of the three gammas."""
+    _scipy("beta")
+    a, b = as_inputs(a, b)
+    signs = sp.gammasgn(a) * sp.gammasgn(b) * sp.gammasgn(a + b)
+    return signs * exp(sp.gammaln(a) + sp.gammaln(b) - sp.gammaln(a + b))
+
+
+def entr(x):
+    """-x log x for x > 0, 0 at x = 0, -inf for x < 0."""
+    _scipy("entr")
+    x = as_inputs(x)
+    negative = less(x, 0)
+    inside = where(negative, 1.0, x)  # the branch not taken stays finite (no NaN gradient)
+    return where(negative, -math.inf, -sp.xlogy(inside, inside))
+
+
+def _rel_entr_parts(x, y):
+    valid = logical_or(logical_and(greater(x, 0), greater(y, 0)),
+                       logical_and(equal(x, 0), greater_equal(y, 0)))
+    # Where x = 0 (value 0) or the arguments are invalid, x / y is taken at 1 / 1: the
+    # branches not taken stay finite, so their gradients are 0, not NaN.
+    positive = logical_and(valid, greater(x, 0))
+    xs, ys = where(positive, x, 1.0), where(positive, y, 1.0)
+    return valid, where(positive, sp.xlogy(xs, xs / ys), 0.0)
+
+
+def rel_entr(x, y):
+    """x log(x / y) for x, y > 0; 0 for x = 0, y >= 0; inf otherwise."""
+    _scipy("rel_entr")
+    valid, value = _rel_entr_parts(*as_inputs(x, y))
+    return where(valid, value, math.inf)
+
+
+def kl_div(x, y):
+    """x log(x / y) - x + y for x, y > 0; y for x = 0, y >= 0; inf otherwise."""
+    _scipy("kl_div")
+    x, y = as_inputs(x, y)
+    valid, value = _rel_entr_parts(x, y)
+    return where(valid, value - x + y, math.inf)
+
+
+def expit(x):
+    """The logistic function 1 / (1 + exp(-x)) (no SciPy needed)."""
+    return sigmoid(as_inputs(x))
+
+
+def logit(p):
+    """log(p / (1 - p)), the inverse of expit (no SciPy needed)."""
+    p = as_inputs(p)
+    return log(p) - log1p(-p)
+
+
+def log_expit(x):
+    """log(expit(x)) = -log(1 + exp(-x)), without overflow or underflow: each sign has
+    its own form, both smooth (no SciPy needed)."""
+    x = as_inputs(x)
+    above = greater_equal(x, 0)
+    xp, xn = where(above, x, 0.0), where(above, 0.0, x)
+    return where(above, -log1p(exp(-xp)), xn - log1p(exp(xn)))
+
+
+def softmax(x, axis=None):
+    """exp(x) / sum(exp(x)) over ``axis`` (all axes when None, as in SciPy)."""
+    return ops.softmax(as_inputs(x), axis)
+
+
+def log_softmax(x, axis=None):
+    """x - logsumexp(x) over ``axis`` (all axes when None, as in SciPy)."""
+    return ops.log_softmax(as_inputs(x), axis)
+
+
+def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
+    """log(sum(b * exp(a))) over ``axis``, without overflow, as in SciPy: with
+    ``return_sign`` also the sign of the sum (not differentiated) and the log of its
+    absolute value; without it a negative sum gives NaN."""
+    if b is None:
+        a = as_inputs(a)
+        out = ops.logsumexp(a, axis, keepdims=keepdims)
+        return (out, ones_like(out)) if return_sign else out
+    a, b = as_inputs(a, b)
+    shape = np.broadcast_shapes(tuple(a.shape), np.shape(b))
+    a = ops.broadcast_to(a, shape) if tuple(a.shape) != shape else a
+    # Scaled by logsumexp(a) (smooth, unlike max(a)): exp(a - top) <= 1 never overflows,
+    # and top's own derivatives cancel exactly.
+    top = ops.logsumexp(a, axis, keepdims=True)
+    total = ops.sum(b * exp(a - top), axis, keepdims=True)
+    out = log(absolute(total)) + top
+    signs = sign(total)
+    if not keepdims:
+        out, signs = _squeeze(out, axis), _squeeze(signs, axis)
+    if return_sign:
+        return out, signs
+    return where(less(signs, 0), math.nan, out)
+
+
+def _squeeze(x, axis):
+    if axis is None:
+        return ops.reshape(x, ())
+    return ops.squeeze(x, axis)

@@ -1,0 +1,79 @@
+"""What the distributions share: freezing, standardizing, NaN for invalid parameters, and
+log / gammaln that keep Python numbers Python numbers (weak, as in NumPy: a float32 x
+with scale=2.0 stays float32)."""
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+from ...ops import special as sp
+from ...ops.arithmetic import logical_and, where
+from ...ops.compare import greater
+from ...ops.elementwise import log
+from ...tensor import Tensor
+from ..special import as_inputs
+
+
+def _number(v) -> bool:
+    return isinstance(v, numbers.Real) and not isinstance(v, (bool, Tensor, np.ndarray))
+
+
+def log_of(v):
+    """log v: a Python float for a number (NaN for v <= 0, as SciPy's parameters)."""
+    if _number(v):
+        return math.log(v) if v > 0 else math.nan
+    return log(v)
+
+
+def gammaln_of(v):
+    if _number(v):
+        return math.lgamma(v) if v > 0 else math.nan
+    sp.scipy_special()
+    return sp.gammaln(v)
+
+
+def valid_if(out, *positive):
+    """out, NaN where a parameter that must be positive is not (SciPy's answer)."""
+    condition = True
+    for p in positive:
+        if _number(p):
+            if not p > 0:
+                return out * math.nan
+            continue
+        condition = greater(p, 0) if condition is True else logical_and(condition, greater(p, 0))
+    return out if condition is True else where(condition, out, math.nan)
+
+
+def standardize(x, loc, scale, *shapes):
+    """z = (x - loc) / scale, then loc, scale and the shape parameters, all as inputs
+    (converted together, so that their dtypes combine as in NumPy)."""
+    x, loc, scale, *shapes = as_inputs(x, loc, scale, *shapes)
+    return ((x - loc) / scale, loc, scale, *shapes)
+
+
+class Distribution:
+    """A distribution's methods; calling it freezes parameters, as in SciPy."""
+
+    name = "distribution"
+
+    def __call__(self, *args, **kwds):
+        return Frozen(self, args, kwds)
+
+    def __repr__(self) -> str:
+        return f"<chainrule.scipy.stats.{self.name}>"
+
+
+class Frozen:
+    """A distribution with its parameters given: ``norm(0, 2).logpdf(x)``."""
+
+    def __init__(self, dist, args, kwds) -> None:
+        self.dist, self.args, self.kwds = dist, args, kwds
+
+    def __getattr__(self, method):
+        function = getattr(self.dist, method)
+        return lambda x: function(x, *self.args, **self.kwds)
+
+    def __repr__(self) -> str:
+        return f"<frozen chainrule.scipy.stats.{self.dist.name}{self.args}{self.kwds or ''}>"
