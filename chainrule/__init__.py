@@ -9,8 +9,8 @@ from .api import *  # noqa: F401,F403
 from .api import __all__ as _api_names
 from .creation import (arange, asarray, empty, empty_like, eye, full, full_like, linspace, ones,
                        ones_like, tensor, zeros, zeros_like)
-from .dtypes import (bool_, float16, float32, float64, get_default_dtype, int32, int64,
-                     set_default_dtype)
+from .dtypes import (bool_, complex64, complex128, float16, float32, float64,
+                     get_default_dtype, int32, int64, set_default_dtype)
 from .anomaly import detect_anomaly, is_anomaly_enabled
 from .graph import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .custom import Function, checkpoint, custom_jvp, custom_vjp
@@ -39,7 +39,7 @@ __all__ = list(_api_names) + [
     "linspace", "zeros_like", "ones_like", "full_like", "empty_like", "random", "linalg",
     "autograd", "testing", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
     "stop_gradient", "is_tensor", "set_default_dtype", "get_default_dtype", "float16",
-    "float32", "float64", "int32", "int64", "bool_", "newaxis", "pi", "e", "inf", "nan",
+    "float32", "float64", "int32", "int64", "bool_", "complex64", "complex128", "newaxis", "pi", "e", "inf", "nan",
     "grad", "value_and_grad", "vjp", "jvp", "linearize", "vmap", "jacrev", "jacfwd",
     "jacobian", "hessian", "hvp", "custom_vjp", "custom_jvp", "Function", "checkpoint",
     "detect_anomaly", "is_anomaly_enabled", "save", "load", "from_dlpack",

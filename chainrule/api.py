@@ -93,7 +93,7 @@ tanh arcsinh arccosh arctanh sigmoid relu logical_not isnan isinf isfinite
 sum mean prod max min amax amin argmax argmin var std cumsum cumprod logsumexp softmax
 log_softmax all any count_nonzero reshape ravel flatten transpose swapaxes moveaxis squeeze
 expand_dims broadcast_to sum_to flip roll repeat tile pad take astype atleast_1d atleast_2d
-split getitem norm inv det slogdet clip""".split()
+split getitem norm inv det slogdet clip real imag conj angle""".split()
 
 _BINARY = """add subtract multiply divide power maximum minimum arctan2 remainder mod
 floor_divide equal not_equal less less_equal greater greater_equal logical_and logical_or

@@ -143,8 +143,18 @@ def root_cotangent(y: Tensor, gradient, tensor_mode: bool, caller: str,
                 f"{caller}: the output has shape {y.shape}, and a gradient can only be created "
                 f"implicitly for a single value. Use {use} for vᵀ·J (e.g. v = "
                 f"chainrule.ones_like(y)), or chainrule.jacrev for the whole Jacobian")
+        if y._data.dtype.kind == "c":
+            raise TypeError(
+                f"{caller}: the output is complex ({y.dtype}), and a gradient can only be "
+                "created implicitly for a real value: differentiate a real function of it "
+                "(abs(y) ** 2, y.real), or pass the cotangent explicitly (1 gives the "
+                "derivative of a holomorphic function)")
         g = np.ones(y.shape, y.dtype)
         return (wrap(g, y.__class__) if tensor_mode else g), False
+    if y._conjugate_grads and gradient is not None:
+        is_tensor = isinstance(gradient, Tensor)
+        if (gradient.dtype if is_tensor else np.asarray(gradient).dtype).kind == "c":
+            gradient = _conjugate(gradient, is_tensor)  # the dialect's convention
     if isinstance(gradient, Tensor) and gradient._aux is not None:
         if gradient.shape != y.shape:
             raise RuntimeError(
@@ -253,9 +263,12 @@ def sweep(roots, cotangents, borrowed_roots, retain_graph, create_graph, targets
                     and g.size >= DONATE_SIZE and g.base is None and node not in borrowed
                     and (capture is None or node not in capture)):
                 donate_to = _last_parent(node.parents)
+            # A complex cotangent meets real inputs only through ops that make complex values
+            # of real ones (x * 1j): each such input takes the real part (docs/complex.md).
+            complex_g = g.dtype.kind == "c"
             accumulating = None
             if (prim.accumulating is not None and not tensor_mode and type(g) is ndarray
-                    and g.size >= DONATE_SIZE):
+                    and g.size >= DONATE_SIZE and not complex_g):
                 accumulating = prim.accumulating
             i = -1
             for parent in node.parents:
@@ -295,6 +308,8 @@ def sweep(roots, cotangents, borrowed_roots, retain_graph, create_graph, targets
                 shape = parent.shape
                 if gi.shape != shape:
                     gi = reduce_to_shape(gi, shape, prim, i)
+                if complex_g and parent.dtype.kind != "c":
+                    gi = _real_part(gi, tensor_mode)
                 if leaf:
                     prev = leaf_grads.get(parent)
                     if prev is None:
@@ -325,6 +340,20 @@ def sweep(roots, cotangents, borrowed_roots, retain_graph, create_graph, targets
         return _results(targets, leaf_grads, capture, borrowed, tensor_mode)
     finally:
         grad_state.enabled = prev_mode
+
+
+def _conjugate(g, tensor_mode):
+    if tensor_mode:
+        from .ops.complex import conj
+        return conj(g)
+    return np.conj(g)
+
+
+def _real_part(g, tensor_mode):
+    if tensor_mode:
+        from .ops.complex import real
+        return real(g)
+    return np.ascontiguousarray(g.real)  # a copy: the sweep may add into it in place
 
 
 # Below this many elements a new array costs less than the checks that would avoid it.
@@ -436,6 +465,9 @@ def _deliver_each(leaf_grads, borrowed, tensor_mode):
             mode = extra.get("accum", "add")
         if mode == "null":
             continue
+        if leaf._conjugate_grads and g.dtype.kind == "c":
+            g = _conjugate(g, tensor_mode)
+            borrowed.discard(leaf)  # a new array
         dtype = leaf._data.dtype
         current = leaf._grad
         if tensor_mode:
@@ -476,6 +508,8 @@ def _results(targets, leaf_grads, capture, borrowed, tensor_mode):
         else:
             g = capture.get(t._node)
         if g is not None:
+            if t._conjugate_grads and g.dtype.kind == "c":
+                g = _conjugate(g, tensor_mode)
             if g.dtype != t._data.dtype:
                 g = g.astype(t._data.dtype)
             if not tensor_mode:

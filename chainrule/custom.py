@@ -223,8 +223,9 @@ def _record(rule, args, leaves, tree, positions):
     out_leaves, out_tree = flatten(out)
     out_leaves = [o if isinstance(o, Tensor) else wrap(np.asarray(o)) for o in out_leaves]
     for o in out_leaves:
-        if o.dtype.kind != "f":
-            raise TypeError(f"{rule.name}: custom rules need float outputs, got {o.dtype}")
+        if o.dtype.kind not in "fc":
+            raise TypeError(f"{rule.name}: custom rules need float or complex outputs, got "
+                            f"{o.dtype}")
     shapes = [o.shape for o in out_leaves]
     call = _Call(rule, residuals, tree, leaves, positions, out_tree, shapes, len(extra))
     if len(out_leaves) == 1:
@@ -381,7 +382,7 @@ def alias(x):
 
 
 def _is_float_tensor(x) -> bool:
-    return isinstance(x, Tensor) and x.dtype.kind == "f"
+    return isinstance(x, Tensor) and x.dtype.kind in "fc"
 
 
 def _float_leaves(args) -> list:
@@ -686,7 +687,7 @@ class _CheckpointRule(_OwnRule):
 
 
 def _needs_grad(x) -> bool:
-    return isinstance(x, Tensor) and x.dtype.kind == "f" and x.requires_grad
+    return isinstance(x, Tensor) and x.dtype.kind in "fc" and x.requires_grad
 
 
 def _values_only(x):

@@ -17,6 +17,8 @@ float64 = np.dtype(np.float64)
 int32 = np.dtype(np.int32)
 int64 = np.dtype(np.int64)
 bool_ = np.dtype(np.bool_)
+complex64 = np.dtype(np.complex64)
+complex128 = np.dtype(np.complex128)
 
 _default = [float32]
 
@@ -44,16 +46,21 @@ def get_default_dtype() -> np.dtype:
     return _default[0]
 
 
+# Floating and complex tensors carry gradients. Complex ones follow JAX's convention (the
+# VJP is the plain transpose of the JVP): see docs/complex.md.
+DIFFERENTIABLE_KINDS = "fc"
+
+
 def can_require_grad(dtype: np.dtype) -> bool:
-    return dtype.kind == "f"
+    return dtype.kind in DIFFERENTIABLE_KINDS
 
 
 def check_grad_dtype(dtype: np.dtype, what: str = "tensor") -> None:
-    if dtype.kind != "f":
+    if dtype.kind not in DIFFERENTIABLE_KINDS:
         raise TypeError(
-            f"only floating point tensors can require gradients, but this {what} has dtype "
-            f"{dtype}; create it with a float dtype, e.g. dtype=float32 or a float literal "
-            f"such as 4.0 instead of 4")
+            f"only floating point and complex tensors can require gradients, but this {what} "
+            f"has dtype {dtype}; create it with a float dtype, e.g. dtype=float32 or a float "
+            f"literal such as 4.0 instead of 4")
 
 
 def infer_dtype(data) -> np.dtype | None:

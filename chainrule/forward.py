@@ -76,7 +76,10 @@ def _match(t, out):
     if t.shape != out.shape:
         t = broadcast_to(t, out.shape)
     if t.dtype != out.dtype and out.dtype.kind == "f":
-        t = astype(t, out.dtype)
+        if t.dtype.kind == "c":  # a real value's tangent is real (docs/complex.md)
+            from .ops.complex import real
+            t = real(t)
+        t = astype(t, out.dtype) if t.dtype != out.dtype else t
     return t
 
 

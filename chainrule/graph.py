@@ -21,8 +21,10 @@ next_seq = itertools.count().__next__
 class Node:
     """One recorded primitive application (the ``grad_fn`` of a tensor)."""
 
+    # shape and dtype are the output's: the sweep sums cotangents to the shape and takes
+    # the real part of a complex cotangent that reaches a real value.
     __slots__ = ("prim", "parents", "raw", "inputs", "ans", "out_version", "seq",
-                 "epoch", "shape", "hooks", "__weakref__")
+                 "epoch", "shape", "dtype", "hooks", "__weakref__")
 
     def name(self) -> str:
         return self.prim.backward_name
@@ -191,7 +193,7 @@ class recording:
     def __enter__(self):
         self.before = [leaf._requires_grad for leaf in self.leaves]
         for leaf in self.leaves:
-            if leaf._data.dtype.kind == "f":
+            if leaf._data.dtype.kind in "fc":
                 leaf._requires_grad = True
         if self.variables is not None:
             self.variables._open().append(self)
@@ -199,7 +201,7 @@ class recording:
 
     def add(self, leaf) -> None:
         """Watch one more leaf from now until the block ends."""
-        if self._remember(leaf) and leaf._data.dtype.kind == "f":
+        if self._remember(leaf) and leaf._data.dtype.kind in "fc":
             leaf._requires_grad = True
 
     def __exit__(self, *exc) -> None:

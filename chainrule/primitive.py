@@ -244,7 +244,7 @@ LEGACY_PROMOTION = np.lib.NumpyVersion(np.__version__) < "2.0.0"
 
 
 def _fix_unary_dtype(out: ndarray, x: ndarray) -> ndarray:
-    if out.dtype.kind == "f" and x.dtype.kind != "f" and out.dtype != dtypes._default[0]:
+    if out.dtype.kind == "f" and x.dtype.kind in "biu" and out.dtype != dtypes._default[0]:
         return out.astype(dtypes._default[0])
     return out
 
@@ -317,7 +317,7 @@ def forward_error(prim: Primitive, exc: Exception, datas) -> Exception:
 # ------------------------------------------------------------------ node construction
 
 
-def _make_node(prim, parents, raw, inputs, ans, shape) -> Node:
+def _make_node(prim, parents, raw, inputs, ans, out) -> Node:
     node = _new(Node)
     node.prim = prim
     node.parents = parents
@@ -327,7 +327,8 @@ def _make_node(prim, parents, raw, inputs, ans, shape) -> Node:
     node.out_version = None
     node.seq = next_seq()
     node.epoch = epoch[0]
-    node.shape = shape
+    node.shape = out.shape
+    node.dtype = out.dtype
     node.hooks = None
     return node
 
@@ -394,6 +395,7 @@ def _unary_call(prim, public: bool = False):
             node.seq = next_seq()
             node.epoch = epoch[0]
             node.shape = out.shape
+            node.dtype = out.dtype
             node.hooks = None
             t = _new(x.__class__)
             t._data = out
@@ -500,6 +502,7 @@ def _binary_call(prim, public: bool = False):
             node.seq = next_seq()
             node.epoch = epoch[0]
             node.shape = out.shape
+            node.dtype = out.dtype
             node.hooks = None
             t = _new(cls)
             t._data = out
@@ -586,7 +589,7 @@ def _finish(prim, cls, out, datas, inputs, parents, params, base):
     else:
         raw = (None,) * len(datas) + params
         saved = None
-    node = _make_node(prim, parents, raw, saved, out if prim.save_output else None, out.shape)
+    node = _make_node(prim, parents, raw, saved, out if prim.save_output else None, out)
     if grad_state.observer is not None:
         grad_state.observer(node, out, datas)
     return _output(cls, out, node, prim, base)

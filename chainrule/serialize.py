@@ -270,9 +270,9 @@ def _walk(node, entries: list, depth: int) -> None:
             dtype = np.dtype(node["dtype"])
         except TypeError:
             raise _Refused(f"its structure names an unknown dtype {node['dtype']!r}") from None
-        if node["requires_grad"] and dtype.kind != "f":
+        if node["requires_grad"] and dtype.kind not in "fc":
             raise _Refused(f"its structure marks a {dtype} array as requiring grad; only "
-                           "float tensors can")
+                           "float and complex tensors can")
         entries.append(node)
     elif kind == "value":
         if not isinstance(node.get("value"), _SCALARS):

@@ -33,6 +33,10 @@ class Tensor:
     __slots__ = ("_data", "_node", "_requires_grad", "_grad", "_version", "_extra", "_aux",
                  "__weakref__")
     __array_priority__ = 1000
+    # The gradient of a real loss with respect to a complex leaf z = x + iy: the core's
+    # (and JAX's) ∂L/∂x − i·∂L/∂y, or its conjugate where a dialect says so (PyTorch's
+    # .grad). docs/complex.md.
+    _conjugate_grads = False
 
     def __init__(self, data, dtype=None, requires_grad: bool = False, name: str | None = None):
         from .creation import as_ndarray

@@ -34,7 +34,7 @@ def _as_tuple(value) -> tuple:
 
 def _float_outputs(outputs) -> list:
     return [o for o in _as_tuple(outputs)
-            if isinstance(o, Tensor) and o.dtype.kind == "f"]
+            if isinstance(o, Tensor) and o.dtype.kind in "fc"]
 
 
 def _analytic_jacobian(fn, inputs, diff):
@@ -214,8 +214,8 @@ def _check(f, xs, level, order, modes, tolerances, seed) -> None:
     from .transforms import jvp, vjp
     eps, atol, rtol = tolerances
     rng = np.random.default_rng(seed + level - 1)
-    u = tuple(wrap(rng.standard_normal(x.shape)) for x in xs)
-    v = tuple(wrap(rng.standard_normal(np.shape(o))) for o in f(*xs))
+    u = tuple(wrap(_direction(rng, x)) for x in xs)
+    v = tuple(wrap(_direction(rng, o)) for o in f(*xs))
     numeric = _directional_difference(f, xs, u, eps)
     where = f"check_grads (order {level})"
     if "fwd" in modes:
@@ -243,20 +243,34 @@ def _check(f, xs, level, order, modes, tolerances, seed) -> None:
         _check(pulled, list(xs) + list(v), level + 1, order, modes, tolerances, seed)
 
 
+def _direction(rng, x) -> np.ndarray:
+    """A random direction for x: complex for a complex x (real and imaginary parts)."""
+    shape = np.shape(x)
+    if np.asarray(x.numpy() if isinstance(x, Tensor) else x).dtype.kind == "c":
+        return rng.standard_normal(shape) + 1j * rng.standard_normal(shape)
+    return rng.standard_normal(shape)
+
+
 def _as_float64(a):
-    t = a if isinstance(a, Tensor) else wrap(np.asarray(a, dtype=np.float64))
-    if t.dtype != np.float64:
-        raise ValueError(f"check_grads needs float64 arguments, got {t.dtype}; create them "
-                         "with dtype=float64")
-    return t
+    if not isinstance(a, Tensor):
+        a = np.asarray(a)
+        a = wrap(a if a.dtype == np.complex128 else a.astype(np.float64))
+    if a.dtype not in (np.float64, np.complex128):
+        raise ValueError(f"check_grads needs float64 (or complex128) arguments, got "
+                         f"{a.dtype}; create them with dtype=float64")
+    return a
 
 
 def _value(x) -> np.ndarray:
-    return np.asarray(x.numpy() if isinstance(x, Tensor) else x, dtype=np.float64)
+    value = np.asarray(x.numpy() if isinstance(x, Tensor) else x)
+    return value if value.dtype.kind == "c" else value.astype(np.float64)
 
 
 def _inner(a, b) -> np.ndarray:
-    return np.array(sum(float(np.sum(_value(x) * _value(y))) for x, y in zip(a, b)))
+    # The real part of the bilinear ⟨a, b⟩ = Σ a·b: with complex values, VJPs are the
+    # transposes of JVPs for it (JAX's convention, docs/complex.md).
+    return np.array(sum(float(np.real(np.sum(_value(x) * _value(y))))
+                        for x, y in zip(a, b)))
 
 
 def _directional_difference(f, xs, u, eps) -> list:

@@ -89,11 +89,29 @@ def _to_tensor(value, what: str, role: str, dtype=None) -> Tensor:
 
 def _as_float_tensor(value, what: str) -> Tensor:
     t = _to_tensor(value, what, "an argument to differentiate")
-    if t.dtype.kind != "f":
+    if t.dtype.kind not in "fc":
         raise TypeError(
-            f"{what}: can only differentiate with respect to floating point inputs, got "
-            f"dtype {t.dtype}; pass floats (e.g. 2.0 rather than 2) or .astype(float32)")
+            f"{what}: can only differentiate with respect to floating point (or complex) "
+            f"inputs, got dtype {t.dtype}; pass floats (e.g. 2.0 rather than 2) or "
+            ".astype(float32)")
     return t
+
+
+def _check_holomorphic(what: str, holomorphic: bool, values, role: str) -> None:
+    """JAX's rules for complex values: without holomorphic=True the outputs of grad and
+    jacrev must be real (and jacfwd's inputs); with it, inputs and outputs are complex."""
+    for v in values:
+        is_complex = v.dtype.kind == "c"
+        if holomorphic and not is_complex:
+            raise TypeError(
+                f"{what} with holomorphic=True requires complex {role}s, got {v.dtype}; "
+                f"make them complex (x + 0j) or drop holomorphic=True")
+        if not holomorphic and is_complex:
+            raise TypeError(
+                f"{what} requires real-valued {role}s, got {v.dtype}. For holomorphic "
+                f"differentiation pass holomorphic=True; for other functions of complex "
+                f"values take a real part (abs(y) ** 2, y.real) or use chainrule.vjp / "
+                f"chainrule.jvp directly")
 
 
 def _handle(phys: Tensor) -> Tensor:
@@ -350,11 +368,13 @@ def vjp(f, *primals, has_aux: bool = False):
     return recording.primal_out(), vjp_fn
 
 
-def value_and_grad(f, argnums=0, has_aux: bool = False):
+def value_and_grad(f, argnums=0, has_aux: bool = False, holomorphic: bool = False):
     """A function returning (f(*args), gradient of f with respect to args[argnums]).
 
     f must return a scalar (a single value, not a list or dict holding one). With
     ``has_aux=True``, f returns (value, aux) and the result is ((value, aux), gradient).
+    A real f of complex inputs z = x + iy gets ∂f/∂x − i·∂f/∂y (JAX's convention); with
+    ``holomorphic=True`` a complex f of complex inputs gets f'(z) (docs/complex.md).
     """
     _check_callable(f, "value_and_grad")
 
@@ -363,7 +383,9 @@ def value_and_grad(f, argnums=0, has_aux: bool = False):
         nums, single = _argnums(argnums, len(args), "grad")
         recording = _Recording(_of_selected(f, args, kwargs, nums),
                                tuple(args[n] for n in nums), has_aux, "grad")
-        _check_scalar(recording)
+        _check_scalar(recording, holomorphic)
+        if holomorphic:
+            _check_holomorphic("grad", True, recording.handles, "input")
         outs = recording.outs
         grads = recording.pullback(np.ones((), outs[0].dtype))
         grads = grads[0] if single else grads
@@ -374,7 +396,7 @@ def value_and_grad(f, argnums=0, has_aux: bool = False):
     return value_and_grad_f
 
 
-def _check_scalar(recording) -> None:
+def _check_scalar(recording, holomorphic: bool = False) -> None:
     outs, tree = recording.outs, recording.out_tree
     if tree.kind != "leaf":
         raise NonScalarFunctionError(
@@ -384,21 +406,24 @@ def _check_scalar(recording) -> None:
             "beside it), or use chainrule.jacrev for the Jacobian of several outputs, or "
             "chainrule.vjp for vᵀ·J")
     (out,) = outs
-    if out.shape != () or out.dtype.kind != "f":
+    if out.shape == () and out.dtype.kind == "c":
+        _check_holomorphic("grad", holomorphic, outs, "output")
+    if out.shape != () or out.dtype.kind not in "fc":
         raise NonScalarFunctionError(
             f"grad requires f to return a single float value, but it returned shape "
             f"{out.shape} of dtype {out.dtype}; use chainrule.jacrev for the Jacobian of a "
             "non-scalar function, or chainrule.vjp for vᵀ·J", tuple(out.shape), out.dtype)
 
 
-def grad(f, argnums=0, has_aux: bool = False):
+def grad(f, argnums=0, has_aux: bool = False, holomorphic: bool = False):
     """The gradient of a scalar function f with respect to args[argnums].
 
     ``grad(f)(x)`` has the shape of x; with a tuple of argnums it is a tuple. With
     ``has_aux=True``, f returns (value, aux) and the result is (gradient, aux).
+    ``holomorphic=True``: f'(z) of a holomorphic f of complex inputs (docs/complex.md).
     """
     _check_callable(f, "grad")
-    value_and_grad_f = value_and_grad(f, argnums, has_aux)
+    value_and_grad_f = value_and_grad(f, argnums, has_aux, holomorphic)
 
     @functools.wraps(f)
     def grad_f(*args, **kwargs):
@@ -638,11 +663,12 @@ def _block(t, start, n, total):
     return t if n == total else getitem(t, slice(start, start + n))
 
 
-def jacrev(f, argnums=0, has_aux: bool = False):
+def jacrev(f, argnums=0, has_aux: bool = False, holomorphic: bool = False):
     """The Jacobian of f by reverse mode: one batched VJP sweep (vmap of the VJP), for
     all the outputs and inputs of a pytree together.
 
     For an output of shape S and an input of shape T the Jacobian has shape S + T.
+    Complex outputs need ``holomorphic=True`` (then the inputs are complex too).
     """
     _check_callable(f, "jacrev")
 
@@ -652,6 +678,9 @@ def jacrev(f, argnums=0, has_aux: bool = False):
         recording = _Recording(_of_selected(f, args, kwargs, nums),
                                tuple(args[n] for n in nums), has_aux, "jacrev")
         outs = recording.outs
+        _check_holomorphic("jacrev", holomorphic, outs, "output")
+        if holomorphic:
+            _check_holomorphic("jacrev", True, recording.handles, "input")
         basis, blocks = _std_basis(outs)
         pulled = _vmap(recording.pullback, basis=True)(unflatten(recording.out_tree, basis))
         grads, _ = flatten(pulled)          # input j: (total outputs,) + T_j
@@ -663,9 +692,10 @@ def jacrev(f, argnums=0, has_aux: bool = False):
     return jacobian_f
 
 
-def jacfwd(f, argnums=0, has_aux: bool = False):
+def jacfwd(f, argnums=0, has_aux: bool = False, holomorphic: bool = False):
     """The Jacobian of f by forward mode: one batched JVP sweep (vmap of the JVP), for
-    all the inputs and outputs of a pytree together."""
+    all the inputs and outputs of a pytree together. Complex inputs need
+    ``holomorphic=True`` (then the outputs are complex too)."""
     _check_callable(f, "jacfwd")
 
     @functools.wraps(f)
@@ -673,6 +703,7 @@ def jacfwd(f, argnums=0, has_aux: bool = False):
         nums, single = _argnums(argnums, len(args), "jacfwd")
         leaves, tree = flatten(tuple(args[n] for n in nums))
         leaves = [_as_float_tensor(v, "jacfwd") for v in leaves]
+        _check_holomorphic("jacfwd", holomorphic, leaves, "input")
         primals = unflatten(tree, leaves)
         selected_f = _of_selected(f, args, kwargs, nums)
         out_trees = []
@@ -690,6 +721,8 @@ def jacfwd(f, argnums=0, has_aux: bool = False):
         aux = None
         if has_aux:
             outs, aux = outs
+        if holomorphic:
+            _check_holomorphic("jacfwd", True, outs, "output")
         total = sum(n for _, n in blocks)
         # Output i's tangents are (total inputs, *S_i): input j's block, moved last and
         # unflattened, is d out_i / d in_j.
@@ -713,11 +746,12 @@ def _jacobian_tree(rows, out_tree, in_tree, single):
 jacobian = jacrev
 
 
-def hessian(f, argnums=0):
+def hessian(f, argnums=0, holomorphic: bool = False):
     """The Hessian of a scalar f: jacfwd of jacrev (forward over reverse: one batched
     JVP of the gradient gives every column)."""
     _check_callable(f, "hessian")
-    return jacfwd(jacrev(f, argnums), argnums)
+    return jacfwd(jacrev(f, argnums, holomorphic=holomorphic), argnums,
+                  holomorphic=holomorphic)
 
 
 def hvp(f, primals, tangents):

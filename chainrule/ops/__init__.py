@@ -4,6 +4,7 @@ from .arithmetic import (absolute, add, alias, ceil, clip, copy, zeros_like_op, 
                          logical_not, logical_or, logical_xor, maximum, minimum, mod, multiply,
                          negative, power, reciprocal, remainder, round, sign, square,
                          subtract, trunc, where)
+from .complex import angle, conj, imag, real
 from .compare import (all, allclose, any, count_nonzero, equal, floor_divide, greater,
                       greater_equal, isfinite, isinf, isnan, less, less_equal, not_equal)
 from .elementwise import (arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, cbrt,

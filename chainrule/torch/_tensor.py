@@ -126,6 +126,8 @@ def _wrap(value):
 class Tensor(cr.Tensor):
     """A chainrule tensor that speaks PyTorch."""
 
+    _conjugate_grads = True  # PyTorch's .grad of a complex leaf is ∂L/∂x + i·∂L/∂y
+
     __slots__ = ()
     _repr_html_ = None  # Jupyter shows the text, as for PyTorch's tensors
 
