@@ -99,6 +99,9 @@ def _bind() -> None:
     T.clip = lambda self, min=None, max=None: ops.clip(self, min, max)
     T.round = ops.round
     T.dot = ops.dot
+    T.real = property(ops.real, doc="The real part (a new tensor; x itself for real x).")
+    T.imag = property(ops.imag, doc="The imaginary part (zeros for real x).")
+    T.conj = T.conjugate = ops.conj
     T.take = ops.take
     from .ufunc_dispatch import array_ufunc; T.__array_ufunc__ = array_ufunc  # noqa: E702
     from .function_dispatch import array_function; T.__array_function__ = array_function  # noqa: E702

@@ -101,7 +101,7 @@ def _power_base(g, ans, x, y):
     # g is scaled first: when g is a constant (the tangent in a Hessian-vector product,
     # the seed of a double backward) that product is not recorded, one node fewer.
     if _is_zero_free_constant(y):
-        if np.ndim(y) == 0 and float(y) == 2.0:
+        if np.ndim(y) == 0 and y == 2.0:
             return (g * 2.0) * x  # the common square: two passes, not three
         return (g * y) * power(x, y - 1)
     # x**0 is constant: its derivative is 0 even at x = 0, where y * x**(y-1) is 0 * inf.
@@ -232,12 +232,23 @@ def clip(a: ArrayLike, a_min: ArrayLike | None = None, a_max: ArrayLike | None =
 
 
 def _abs_rule(g, ans, x):
+    if x.dtype.kind == "c":  # d|z| = Re(conj(z)·dz) / |z|, whose transpose is g·conj(z)/|z|
+        from .complex import conj, unit
+        return g * conj(unit(x))
     return g * sign(x)
 
 
-absolute = primitive("absolute", np.absolute, (_abs_rule,), backward_name="AbsBackward", jvp="elementwise", batch="elementwise",
-                     domain="nonzero")
-absolute.__doc__ = "|x|. Its derivative is sign(x), taken as 0 at x = 0."
+def _abs_jvp(tangents, ans, x):
+    if x.dtype.kind == "c":
+        from .complex import conj, real, unit
+        return real(conj(unit(x)) * tangents[0])
+    return tangents[0] * sign(x)
+
+
+absolute = primitive("absolute", np.absolute, (_abs_rule,), backward_name="AbsBackward",
+                     jvp=_abs_jvp, batch="elementwise", domain="nonzero")
+absolute.__doc__ = ("|x|. Its derivative is sign(x), taken as 0 at x = 0; for complex x "
+                    "the cotangent is g·conj(x)/|x| (0 at 0).")
 
 # ---------------------------------------------------------------- not differentiable
 # Piecewise constant: their derivative is zero wherever it exists, so their outputs do
