@@ -1,55 +1,444 @@
 """``Tensor.__array_ufunc__``: NumPy ufuncs applied to tensors run chainrule's ops, so
-they are recorded (``np.sin(t)``, ``ndarray * tensor``, ``np.add.reduce(t)``)."""
+they are recorded (``np.sin(t)``, ``ndarray * tensor``, ``np.add.reduce(t)``).
+
+``_UFUNCS`` maps every NumPy ufunc that tensors support to the op that computes it (called
+with the ufunc's inputs, positionally; chainrule.numpy uses the same table). Ufuncs
+without a derivative (comparisons, rint, bitwise and integer ufuncs) map to primitives
+whose results do not require grad. The ufunc's methods: ``reduce`` and ``accumulate``
+map to chainrule's reductions and scans where there is one (add: sum and cumsum, ...),
+other binary ufuncs fold along the axis; ``outer`` broadcasts; ``at`` and ``reduceat``
+are refused. ``out=`` writes NumPy's result into the given array when nothing requires
+grad, and is refused when something does.
+"""
 from __future__ import annotations
+
+import difflib
+import functools
+import math
 
 import numpy as np
 
-from . import ops
+from . import inplace, ops
+from .graph import bump_version, grad_state
+from .ops import ufuncs as uf
+from .tensor import Tensor, wrap
 
 
-# NumPy ufuncs applied to tensors run chainrule's ops, so they are recorded.
+def _conjugate(x):
+    """conj, once the core has it; on real values the identity (a new tensor)."""
+    conj = getattr(ops, "conj", None)
+    if conj is not None:
+        return conj(x)
+    if np.iscomplexobj(x._data if isinstance(x, Tensor) else x):
+        raise TypeError("numpy.conjugate: complex tensors are not supported by this "
+                        "version of chainrule's ops (no conj); use real tensors")
+    return ops.copy(x) if isinstance(x, Tensor) else np.conjugate(x)
+
+
+def _conjugate_if_complex(x):
+    return _conjugate(x) if np.iscomplexobj(x._data if isinstance(x, Tensor) else x) else x
+
+
+def _vecdot(x1, x2):
+    return ops.sum(ops.multiply(_conjugate_if_complex(x1), x2), -1)
+
+
+def _matvec(a, v):
+    return ops.squeeze(ops.matmul(a, ops.expand_dims(v, -1)), -1)
+
+
+def _vecmat(v, a):
+    return ops.squeeze(ops.matmul(ops.expand_dims(_conjugate_if_complex(v), -2), a), -2)
+
+
+def _divmod(x, y):
+    return ops.floor_divide(x, y), ops.remainder(x, y)
+
+
+def _positive(x):
+    return ops.copy(x) if isinstance(x, Tensor) else np.positive(x)
+
+
 _UFUNCS = {
+    # arithmetic
     np.add: ops.add, np.subtract: ops.subtract, np.multiply: ops.multiply,
-    np.true_divide: ops.divide, np.negative: ops.negative, np.power: ops.power,
-    np.float_power: ops.power, np.maximum: ops.maximum, np.minimum: ops.minimum,
-    np.absolute: ops.absolute, np.sign: ops.sign, np.floor: ops.floor, np.ceil: ops.ceil,
-    np.trunc: ops.trunc, np.sqrt: ops.sqrt, np.cbrt: ops.cbrt, np.exp: ops.exp,
-    np.expm1: ops.expm1, np.exp2: ops.exp2, np.log: ops.log, np.log1p: ops.log1p,
-    np.log2: ops.log2, np.log10: ops.log10, np.sin: ops.sin, np.cos: ops.cos,
-    np.tan: ops.tan, np.arcsin: ops.arcsin, np.arccos: ops.arccos, np.arctan: ops.arctan,
-    np.arctan2: ops.arctan2, np.sinh: ops.sinh, np.cosh: ops.cosh, np.tanh: ops.tanh,
+    np.true_divide: ops.divide, np.negative: ops.negative, np.positive: _positive,
+    np.power: ops.power, np.float_power: uf.float_power, np.square: ops.square,
+    np.reciprocal: ops.reciprocal, np.remainder: ops.remainder, np.fmod: uf.fmod,
+    np.floor_divide: ops.floor_divide, np.divmod: _divmod,
+    # selection and signs
+    np.maximum: ops.maximum, np.minimum: ops.minimum, np.fmax: uf.fmax, np.fmin: uf.fmin,
+    np.absolute: ops.absolute, np.fabs: uf.fabs, np.copysign: uf.copysign,
+    np.conjugate: _conjugate,
+    # exponentials and logarithms
+    np.sqrt: ops.sqrt, np.cbrt: ops.cbrt, np.exp: ops.exp, np.expm1: ops.expm1,
+    np.exp2: ops.exp2, np.log: ops.log, np.log1p: ops.log1p, np.log2: ops.log2,
+    np.log10: ops.log10, np.logaddexp: uf.logaddexp, np.logaddexp2: uf.logaddexp2,
+    np.ldexp: uf.ldexp,
+    # trigonometric and hyperbolic
+    np.sin: ops.sin, np.cos: ops.cos, np.tan: ops.tan, np.arcsin: ops.arcsin,
+    np.arccos: ops.arccos, np.arctan: ops.arctan, np.arctan2: ops.arctan2,
+    np.hypot: uf.hypot, np.sinh: ops.sinh, np.cosh: ops.cosh, np.tanh: ops.tanh,
     np.arcsinh: ops.arcsinh, np.arccosh: ops.arccosh, np.arctanh: ops.arctanh,
-    np.square: ops.square, np.reciprocal: ops.reciprocal, np.remainder: ops.remainder,
-    np.floor_divide: ops.floor_divide, np.matmul: ops.matmul, np.equal: ops.equal,
-    np.not_equal: ops.not_equal, np.less: ops.less, np.less_equal: ops.less_equal,
-    np.greater: ops.greater, np.greater_equal: ops.greater_equal,
-    np.logical_and: ops.logical_and, np.logical_or: ops.logical_or,
-    np.logical_xor: ops.logical_xor, np.logical_not: ops.logical_not,
-    np.isnan: ops.isnan, np.isinf: ops.isinf, np.isfinite: ops.isfinite,
+    np.deg2rad: uf.deg2rad, np.radians: uf.deg2rad, np.rad2deg: uf.rad2deg,
+    np.degrees: uf.rad2deg, np.nextafter: uf.nextafter,
+    # linear algebra (generalized ufuncs)
+    np.matmul: ops.matmul,
+    # not differentiable
+    np.sign: ops.sign, np.floor: ops.floor, np.ceil: ops.ceil, np.trunc: ops.trunc,
+    np.rint: uf.rint, np.heaviside: uf.heaviside, np.signbit: uf.signbit,
+    np.equal: ops.equal, np.not_equal: ops.not_equal, np.less: ops.less,
+    np.less_equal: ops.less_equal, np.greater: ops.greater,
+    np.greater_equal: ops.greater_equal, np.logical_and: ops.logical_and,
+    np.logical_or: ops.logical_or, np.logical_xor: ops.logical_xor,
+    np.logical_not: ops.logical_not, np.isnan: ops.isnan, np.isinf: ops.isinf,
+    np.isfinite: ops.isfinite, np.isnat: uf.isnat, np.bitwise_and: uf.bitwise_and,
+    np.bitwise_or: uf.bitwise_or, np.bitwise_xor: uf.bitwise_xor, np.invert: uf.invert,
+    np.left_shift: uf.left_shift, np.right_shift: uf.right_shift, np.gcd: uf.gcd,
+    np.lcm: uf.lcm,
 }
-_REDUCE = {np.add: ops.sum, np.multiply: ops.prod, np.maximum: ops.max, np.minimum: ops.min}
+if hasattr(np, "vecdot"):  # NumPy 2
+    _UFUNCS.update({np.vecdot: _vecdot, np.matvec: _matvec, np.vecmat: _vecmat,
+                    np.bitwise_count: uf.bitwise_count})
+
+# Ufuncs with a derivative that chainrule does not compute, and what to use instead.
+_REFUSED = {
+    np.frexp: "m, e = np.frexp(x.numpy()) for the exponent, then np.ldexp(x, -e) for a "
+              "differentiable mantissa; or np.frexp(x.numpy()) if no gradient is needed",
+    np.modf: "np.trunc(x) for the integral part (not differentiable) and x - np.trunc(x) "
+             "for the fractional part (derivative 1); or np.modf(x.numpy()) if no gradient "
+             "is needed",
+    np.spacing: "np.spacing(x.numpy()) (its derivative is 0 almost everywhere, so no "
+                "gradient is lost)",
+}
+
+LN2 = math.log(2.0)
+
+
+# ---------------------------------------------------------------- the protocol
 
 
 def array_ufunc(self, ufunc, method, *inputs, **kwargs):
+    for x in inputs:
+        # An array type with a protocol of its own (not ndarray, not ours) goes first.
+        kind = type(x)
+        if not isinstance(x, Tensor | np.ndarray | np.generic) and hasattr(kind,
+                                                                        "__array_ufunc__"):
+            return NotImplemented
     name = f"numpy.{ufunc.__name__}"
-    if kwargs.get("out") is not None:
-        raise TypeError(f"{name}: out= is not supported with chainrule tensors (the result "
-                        "would escape the graph); assign the result instead")
-    kwargs.pop("out", None)
+    if method in ("at", "reduceat"):
+        raise TypeError(_refuse_method(ufunc, method))
+    out = kwargs.pop("out", None)
+    if out is not None:
+        return _into(ufunc, method, inputs, out, kwargs)
     if method == "__call__":
         op = _UFUNCS.get(ufunc)
         if op is None:
-            raise TypeError(f"{name} is not supported on chainrule tensors (chainrule cannot "
-                            "differentiate it); convert with .numpy() if you do not need "
-                            "its gradient")
+            raise TypeError(_unsupported(ufunc))
         if kwargs:
-            raise TypeError(f"{name}: the arguments {sorted(kwargs)} are not supported on "
-                            "chainrule tensors")
+            return _call_with_options(name, op, inputs, kwargs)
         return op(*inputs)
-    if method == "reduce" and ufunc in _REDUCE:
-        axis = kwargs.pop("axis", 0)
-        keepdims = kwargs.pop("keepdims", False)
-        if kwargs.pop("dtype", None) is not None or kwargs:
-            raise TypeError(f"{name}.reduce: only axis= and keepdims= are supported on tensors")
-        return _REDUCE[ufunc](inputs[0], axis, keepdims=keepdims)
+    if method in ("reduce", "accumulate", "outer"):
+        op = _UFUNCS.get(ufunc)
+        if op is None or ufunc.nin != 2 or ufunc.nout != 1 or ufunc.signature:
+            if op is None:
+                raise TypeError(_unsupported(ufunc))
+            raise ValueError(f"{name}.{method}: only binary ufuncs with one output have "
+                             f"{method} (NumPy's rule)")
+        if method == "outer":
+            return _outer(name, op, inputs, kwargs)
+        if not _differentiable(op):
+            return _on_values(ufunc, method, inputs, kwargs)
+        return (_reduce if method == "reduce" else _accumulate)(ufunc, name, op, inputs[0],
+                                                                 kwargs)
     raise TypeError(f"{name}.{method} is not supported on chainrule tensors")
+
+
+def _unsupported(ufunc) -> str:
+    name = f"numpy.{ufunc.__name__}"
+    instead = _REFUSED.get(ufunc)
+    if instead is not None:
+        return (f"{name} is not supported on chainrule tensors (chainrule does not "
+                f"differentiate it); instead use {instead}")
+    hint = _scipy_counterpart(ufunc)
+    if hint is None:
+        names = sorted(u.__name__ for u in _UFUNCS)
+        close = difflib.get_close_matches(ufunc.__name__, names, n=1)
+        hint = f"; the nearest supported ufunc is numpy.{close[0]}" if close else ""
+    return (f"{name} is not supported on chainrule tensors (chainrule has no derivative "
+            f"for it); convert with .numpy() if you do not need its gradient{hint}")
+
+
+def _scipy_counterpart(ufunc) -> str | None:
+    """A SciPy ufunc (scipy.special.erf) that chainrule.scipy.special has."""
+    try:
+        import scipy.special
+        from .scipy import special
+    except ImportError:
+        return None
+    if getattr(scipy.special, ufunc.__name__, None) is ufunc and hasattr(special,
+                                                                         ufunc.__name__):
+        return f"; use chainrule.scipy.special.{ufunc.__name__}, which is differentiable"
+    return None
+
+
+def _refuse_method(ufunc, method: str) -> str:
+    name = f"numpy.{ufunc.__name__}.{method}"
+    if method == "at":
+        return (f"{name} is not supported on chainrule tensors: it changes its first "
+                "argument in place (unbuffered), which cannot be recorded; write it out of "
+                f"place, x = x + chainrule.ops.scatter_add(values, index, x.shape) for "
+                f"add.at, or x[index] = numpy.{ufunc.__name__}(x[index], values) when the "
+                "indices are unique")
+    return (f"{name} is not supported on chainrule tensors; reduce each slice with "
+            f"numpy.{ufunc.__name__}.reduce(x[i:j], axis) and stack the results "
+            "(numpy.stack)")
+
+
+def _differentiable(op) -> bool:
+    prim = getattr(op, "prim", None)
+    return prim is None or prim.differentiable
+
+
+# ---------------------------------------------------------------- keyword arguments
+
+_CASTINGS = ("no", "equiv", "safe", "same_kind", "unsafe")
+
+
+def _call_with_options(name, op, inputs, kwargs):
+    """``dtype=`` and ``casting=`` honoured; ``order=`` and ``subok=True`` accepted (a
+    result is always a new tensor); the others refused by name."""
+    dtype = kwargs.pop("dtype", None)
+    casting = kwargs.pop("casting", "same_kind")
+    order = kwargs.pop("order", "K")
+    subok = kwargs.pop("subok", True)
+    where = kwargs.pop("where", True)
+    if casting not in _CASTINGS:
+        raise ValueError(f"{name}: casting must be one of {_CASTINGS}, got {casting!r}")
+    if order not in ("K", "A", "C", "F", None):
+        raise ValueError(f"{name}: order must be 'K', 'A', 'C' or 'F', got {order!r}")
+    if subok is not True:
+        raise TypeError(f"{name}: subok=False is not supported on chainrule tensors (the "
+                        "result is a tensor); convert with .numpy() for an ndarray")
+    if where is not True:
+        raise TypeError(f"{name}: where= is not supported on chainrule tensors without "
+                        "out= (NumPy leaves the result uninitialized where the mask is "
+                        f"False); use numpy.where(mask, {name}(...), fill) instead")
+    if kwargs:
+        raise TypeError(f"{name}: the arguments {', '.join(sorted(kwargs))} are not "
+                        "supported on chainrule tensors (dtype=, casting=, order= and "
+                        "out= are)")
+    if dtype is None:
+        return op(*inputs)
+    target = np.dtype(dtype)
+    inputs = [_cast_input(name, x, target, casting) for x in inputs]
+    result = op(*inputs)
+    results = result if isinstance(result, tuple) else (result,)
+    results = tuple(r if np.result_type(r) == target else ops.astype(r, target)
+                    for r in results)
+    return results if isinstance(result, tuple) else results[0]
+
+
+def _cast_input(name, x, target, casting):
+    if isinstance(x, bool | int | float | complex):
+        return x  # weak: it takes the tensor's dtype
+    dtype = x.dtype if isinstance(x, Tensor | np.ndarray) else np.asarray(x).dtype
+    if not np.can_cast(dtype, target, casting):
+        raise TypeError(f"{name}: cannot cast an input of dtype {dtype} to dtype={target} "
+                        f"with casting={casting!r}; pass casting='unsafe' or convert it")
+    if dtype == target or target.kind not in "fc":
+        return x
+    return ops.astype(x, target) if isinstance(x, Tensor) else np.asarray(x, dtype=target)
+
+
+# ---------------------------------------------------------------- out=
+
+
+def _into(ufunc, method, inputs, out, kwargs):
+    """NumPy's result written into ``out`` (tensors or ndarrays), when nothing requires
+    grad; the tensors written into count a new version (see chainrule.inplace)."""
+    name = f"numpy.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}")
+    outs = out if isinstance(out, tuple) else (out,)
+    arrays = list(inputs) + list(outs) + [kwargs.get("where")]
+    for x in arrays:
+        if isinstance(x, Tensor) and (x._aux is not None
+                                      or (x._requires_grad and grad_state.enabled)):
+            raise TypeError(
+                f"{name}: out= is not supported when an input or the out= tensor requires "
+                "grad or is being transformed (the result would escape the graph, and its "
+                f"gradient would be lost); assign the result instead, y = {name}(...), or "
+                "compute it under chainrule.no_grad()")
+    raw_inputs = [x._data if isinstance(x, Tensor) else x for x in inputs]
+    raw_outs = tuple(o._data if isinstance(o, Tensor) else o for o in outs)
+    if isinstance(kwargs.get("where"), Tensor):
+        kwargs["where"] = kwargs["where"]._data
+    try:
+        results = getattr(ufunc, method)(*raw_inputs, out=raw_outs, **kwargs)
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"{name}: {exc}") from None
+    results = results if isinstance(results, tuple) else (results,)
+    for o in outs:
+        if isinstance(o, Tensor):
+            bump_version(inplace._version_counter(o))
+    cls = next(type(x) for x in arrays if isinstance(x, Tensor))
+    given = tuple(o if o is not None else wrap(np.asarray(r), cls)
+                  for o, r in zip(outs, results))
+    return given if len(given) > 1 else given[0]
+
+
+# ---------------------------------------------------------------- methods
+
+
+def _on_values(ufunc, method, inputs, kwargs):
+    """A method of a ufunc without a derivative, run by NumPy on the values: a tensor
+    that does not require grad."""
+    name = f"numpy.{ufunc.__name__}.{method}"
+    tensors = [x for x in inputs if isinstance(x, Tensor)]
+    if any(x._aux is not None and x._aux.is_batch for x in tensors):
+        raise TypeError(f"{name} is not supported inside vmap; use a loop, or the "
+                        "chainrule op (e.g. chainrule.all for logical_and.reduce)")
+    raw = [x._data if isinstance(x, Tensor) else x for x in inputs]
+    if isinstance(kwargs.get("where"), Tensor):
+        kwargs["where"] = kwargs["where"]._data
+    try:
+        result = getattr(ufunc, method)(*raw, **kwargs)
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"{name}: {exc}") from None
+    return wrap(np.asarray(result), type(tensors[0]))
+
+
+_NO_VALUE = object()
+
+
+def _method_options(name, x, kwargs, allowed):
+    """The tensor (cast to ``dtype=``), and the options left; unknown ones refused."""
+    unknown = sorted(set(kwargs) - set(allowed) - {"dtype"})
+    if unknown:
+        raise TypeError(f"{name}: the arguments {', '.join(unknown)} are not supported on "
+                        f"chainrule tensors ({', '.join(sorted(allowed + ('dtype',)))} "
+                        "are)")
+    if not isinstance(x, Tensor):
+        x = wrap(np.asarray(x))
+    dtype = kwargs.pop("dtype", None)
+    if dtype is not None and np.dtype(dtype) != x.dtype:
+        x = ops.astype(x, np.dtype(dtype))
+    return x
+
+
+# The reductions that chainrule has as one op: (reduction, the value a where= mask fills
+# in, how the initial value joins the result).
+_REDUCTIONS = {
+    np.add: (ops.sum, 0.0, ops.add),
+    np.multiply: (ops.prod, 1.0, ops.multiply),
+    np.maximum: (ops.max, -math.inf, ops.maximum),
+    np.minimum: (ops.min, math.inf, ops.minimum),
+    np.logaddexp: (ops.logsumexp, -math.inf, uf.logaddexp),
+    np.logaddexp2: (lambda x, axis, keepdims=False:
+                    ops.logsumexp(x * LN2, axis, keepdims=keepdims) * (1 / LN2),
+                    -math.inf, uf.logaddexp2),
+}
+
+
+def _reduce(ufunc, name, op, x, kwargs):
+    name = f"{name}.reduce"
+    x = _method_options(name, x, kwargs, ("axis", "keepdims", "initial", "where"))
+    axis = kwargs.get("axis", 0)
+    keepdims = bool(kwargs.get("keepdims", False))
+    initial = kwargs.get("initial", _NO_VALUE)
+    where = kwargs.get("where", True)
+    if isinstance(where, Tensor):
+        where = where._data
+    if ufunc in _REDUCTIONS:
+        reduction, fill, join = _REDUCTIONS[ufunc]
+        if where is not True:
+            if initial is _NO_VALUE and ufunc.identity is None:
+                raise ValueError(f"{name}: {ufunc.__name__} has no identity, so a where= "
+                                 "mask needs initial= (NumPy's rule)")
+            x = ops.where(where, x, fill)
+        if initial is not _NO_VALUE and _reduced_size(x, axis) == 0:
+            return ops.sum(x, axis, keepdims=keepdims) * 0 + initial  # no values: initial
+        result = reduction(x, axis, keepdims=keepdims)
+        return result if initial is _NO_VALUE else join(result, initial)
+    if where is not True:
+        raise TypeError(f"{name}: where= is not supported on chainrule tensors for "
+                        f"{ufunc.__name__}, which is folded element by element")
+    return _fold(name, op, x, _fold_axis(name, ufunc, x, axis), keepdims, initial)
+
+
+def _reduced_size(x, axis) -> int:
+    shape = x.shape
+    if axis is None:
+        return math.prod(shape)
+    axes = axis if isinstance(axis, tuple | list) else (axis,)
+    return math.prod(shape[a] for a in axes) if shape else 1
+
+
+def _fold_axis(name, ufunc, x, axis):
+    if isinstance(axis, tuple | list):
+        if len(axis) > 1:
+            raise ValueError(f"{name}: {ufunc.__name__} is not reorderable, so at most one "
+                             f"axis may be given (NumPy's rule), got axis={axis}")
+        axis = axis[0] if axis else ()
+    if axis is None:
+        if x.ndim > 1:
+            raise ValueError(f"{name}: {ufunc.__name__} is not reorderable, so axis=None "
+                             f"needs at most a 1-d tensor, got shape {x.shape}")
+        axis = 0
+    if axis != () and not -x.ndim <= axis < max(x.ndim, 1):
+        raise np.exceptions.AxisError(f"{name}: axis {axis} is out of bounds for a tensor "
+                                      f"of shape {x.shape}")
+    return axis
+
+
+def _fold(name, op, x, axis, keepdims, initial):
+    """op(...op(op(x[0], x[1]), x[2])..., x[n-1]) along axis (initial first if given)."""
+    if axis == ():
+        return x
+    if x.ndim == 0:
+        x = ops.reshape(x, (1,))
+    moved = ops.moveaxis(x, axis, 0)
+    items = [moved[i] for i in range(moved.shape[0])]
+    if initial is not _NO_VALUE:
+        items.insert(0, initial + ops.sum(moved, 0) * 0)  # initial in the result's shape
+    if not items:
+        raise ValueError(f"{name}: zero-size reduction over axis {axis} of shape "
+                         f"{x.shape} has no identity; give initial=")
+    result = functools.reduce(op, items)
+    return ops.expand_dims(result, axis) if keepdims else result
+
+
+_SCANS = {np.add: ops.cumsum, np.multiply: ops.cumprod}
+
+
+def _accumulate(ufunc, name, op, x, kwargs):
+    name = f"{name}.accumulate"
+    x = _method_options(name, x, kwargs, ("axis",))
+    axis = kwargs.get("axis", 0)
+    if x.ndim == 0:
+        raise ValueError(f"{name}: cannot accumulate on a 0-d tensor (NumPy's rule)")
+    if axis is None or isinstance(axis, tuple | list):
+        raise TypeError(f"{name}: axis must be an int, got {axis!r}")
+    axis = _fold_axis(name, ufunc, x, axis)
+    if ufunc in _SCANS:
+        return _SCANS[ufunc](x, axis)
+    moved = ops.moveaxis(x, axis, 0)
+    running = moved[0] if moved.shape[0] else None
+    steps = [running] if running is not None else []
+    for i in range(1, moved.shape[0]):
+        running = op(running, moved[i])
+        steps.append(running)
+    if not steps:
+        return x * 1.0
+    return ops.moveaxis(ops.stack(steps, 0), 0, axis)
+
+
+def _outer(name, op, inputs, kwargs):
+    a, b = inputs
+    a_shape = np.shape(a._data if isinstance(a, Tensor) else a)
+    b_ndim = np.ndim(b._data if isinstance(b, Tensor) else b)
+    if not isinstance(a, Tensor):
+        a = np.asarray(a)
+    a = ops.reshape(a, a_shape + (1,) * b_ndim)
+    if kwargs:
+        return _call_with_options(f"{name}.outer", op, (a, b), kwargs)
+    return op(a, b)
