@@ -67,6 +67,12 @@ def test_arrays_and_lists_give_numpy_arrays():
     assert type(F.ifft2(Z)) is np.ndarray and np.allclose(F.ifft2(Z), np.fft.ifft2(Z))
 
 
+def test_numpys_own_functions_on_tensors_run_these():
+    x = cr.tensor(X[0], dtype="float64")
+    got = cr.grad(lambda v: cr.sum(np.fft.irfft(np.fft.rfft(v, n=8) * 3.0, n=8)))(x)
+    assert np.allclose(got.numpy(), 3.0)  # the zero-padding's inverse is a crop
+
+
 def test_a_list_of_tensors_is_differentiated():
     rows = [cr.tensor(r, dtype="float64") for r in X[0]]
     g = cr.grad(lambda *rs: cr.sum(F.irfft(F.rfft(list(rs)) * 2.0, n=5)), argnums=1)(*rows)
@@ -195,6 +201,10 @@ ERRORS = [
      '"backward" (the default), "ortho" or "forward"'),
     (lambda: F.rfft(X, out=np.empty(3)), TypeError, "rfft: out= is not supported"),
     (lambda: F.fftshift(X, axes=5), np.exceptions.AxisError, "fftshift: axis 5"),
+    (lambda: F.ihfft(cr.tensor(Z)), TypeError, "ihfft: the input is complex (complex128) but "
+     "ihfft transforms real signals; use fft"),
+    (lambda: F.fft(X, axis="0"), TypeError, "fft: axis must be an int"),
+    (lambda: F.fftn(X, axes=None, s=3.5), TypeError, "fftn: s must be an int or a sequence"),
 ]
 
 

@@ -70,19 +70,30 @@ def _length(n, name: str, axis: int, shape: tuple) -> int:
     return n
 
 
+def _sequence(value, name: str, what: str) -> tuple:
+    """An int or a sequence (of ints, checked later) as a tuple."""
+    if hasattr(value, "__index__"):
+        return (value,)
+    try:
+        return tuple(value)
+    except TypeError:
+        raise TypeError(f"{name}: {what} must be an int or a sequence of ints, got "
+                        f"{value!r}") from None
+
+
 def _axes_and_sizes(x, s, axes, name: str):
     """numpy.fft's (s, axes) as (axes, sizes): axes non-negative and distinct, sizes the
     requested lengths (the input's own where s is None or -1)."""
     shape = np.shape(x)
     ndim = len(shape)
+    if s is not None:
+        s = _sequence(s, name, "s")
     if axes is None:
         axes = range(ndim) if s is None else range(-len(s), 0)
-    axes = tuple(axes) if not isinstance(axes, int) else (axes,)
-    if s is not None:
-        s = tuple(s) if not isinstance(s, int) else (s,)
-        if len(s) != len(axes):
-            raise ValueError(f"{name}: s has {len(s)} lengths for {len(axes)} axes "
-                             f"{axes}; give one length per axis")
+    axes = _sequence(axes, name, "axes")
+    if s is not None and len(s) != len(axes):
+        raise ValueError(f"{name}: s has {len(s)} lengths for {len(axes)} axes {axes}; "
+                         "give one length per axis")
     if ndim == 0:
         raise np.exceptions.AxisError(
             f"{name}: a 0-d input has no axis to transform; give an array of at least one "
@@ -161,6 +172,9 @@ def _real_forward(a, s, axes, norm, out, name: str):
     """rfftn's steps: (the fitted input, axes, norm, last length)."""
     _no_out(out, name)
     x = _operand(a)
+    if x.dtype.kind == "c":
+        raise TypeError(f"{name}: the input is complex ({x.dtype}) but {name} transforms real "
+                        "signals; use fft (or fftn) for complex input")
     norm = _norm(norm, name)
     axes, sizes = _axes_and_sizes(x, s, axes, name)
     return _fit(x, axes, sizes), axes, norm, sizes[-1]
@@ -172,17 +186,15 @@ def _real_inverse(a, s, axes, norm, out, name: str):
     _no_out(out, name)
     z = _operand(a)
     norm = _norm(norm, name)
-    if s is None:
-        axes, sizes = _axes_and_sizes(z, None, axes, name)
-        last = 2 * (np.shape(z)[axes[-1]] - 1)
-        sizes = sizes[:-1] + (_length(last, name, axes[-1], np.shape(z)),)
-    else:
-        s = tuple(s) if not isinstance(s, int) else (s,)
-        axes, _ = _axes_and_sizes(z, tuple(-1 for _ in s), axes, name)
-        shape = np.shape(z)
-        last = 2 * (shape[axes[-1]] - 1) if s[-1] == -1 else s[-1]
-        sizes = tuple(shape[a] if size == -1 else size for a, size in zip(axes[:-1], s[:-1]))
-        sizes = tuple(_length(size, name, a, shape) for a, size in zip(axes, sizes + (last,)))
+    wanted = None if s is None else _sequence(s, name, "s")
+    # The axes are checked with the input's own lengths (-1): the last one is m, not n.
+    axes, sizes = _axes_and_sizes(z, None if wanted is None else (-1,) * len(wanted), axes,
+                                  name)
+    shape = np.shape(z)
+    sizes = sizes[:-1] + (2 * (shape[axes[-1]] - 1),)
+    if wanted is not None:
+        sizes = tuple(size if w == -1 else w for size, w in zip(sizes, wanted))
+    sizes = tuple(_length(size, name, a, shape) for a, size in zip(axes, sizes))
     fitted = _fit(z, axes, sizes[:-1] + (sizes[-1] // 2 + 1,))
     return fitted, axes, norm, sizes[-1]
 
