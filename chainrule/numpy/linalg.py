@@ -1,1 +1,418 @@
-"""chainrule.numpy.linalg (being written)."""
+"""chainrule.numpy.linalg: numpy.linalg's names and signatures, differentiable.
+
+The functions accept tensors, ndarrays and array-likes, compute in NumPy's dtypes
+(integers become float64; float32 stays float32) and return tensors; several results
+come as the named tuples NumPy 2 returns (EighResult, SVDResult, QRResult,
+SlogdetResult, EigResult), which unpack like tuples. Stacks of matrices (the last two
+axes) work everywhere NumPy allows them.
+
+Derivatives are those of chainrule.ops.decompositions (see its conventions): eigenvector
+and singular-vector signs (eig: phases) are arbitrary, so only losses that do not depend
+on them have meaningful gradients (as in JAX and PyTorch); qr(mode='complete') is not
+differentiable for tall matrices; svd(full_matrices=True) of a non-square matrix gives
+its extra columns (a basis of the orthogonal complement) the derivative that keeps them
+orthogonal to the first ones (dC = -U dUᵀ C): exact at first order for losses that do
+not depend on the choice of that basis. pinv's derivative holds where the rank is
+locally constant. matrix_rank is not differentiated (an integer).
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from .. import ops
+from ..ops import decompositions as dec
+from ..ops.linalg import inv as _inv, det as _det, slogdet as _slogdet, solve as _solve
+from ..ops.linalg import norm as _norm
+from ..ops.shape import normalize_axis, shape_of
+from ..tensor import Tensor
+from ._core import asarray_like, no_out
+
+LinAlgError = np.linalg.LinAlgError
+
+__all__ = ["LinAlgError", "EigResult", "EighResult", "QRResult", "SVDResult",
+           "SlogdetResult", "cholesky", "cond", "det", "eig", "eigh", "eigvals",
+           "eigvalsh", "inv", "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv",
+           "qr", "slogdet", "solve", "svd", "svdvals", "matrix_norm", "vector_norm",
+           "matrix_transpose"]
+
+
+class EigResult(NamedTuple):
+    eigenvalues: Tensor
+    eigenvectors: Tensor
+
+
+class EighResult(NamedTuple):
+    eigenvalues: Tensor
+    eigenvectors: Tensor
+
+
+class QRResult(NamedTuple):
+    Q: Tensor
+    R: Tensor
+
+
+class SlogdetResult(NamedTuple):
+    sign: Tensor
+    logabsdet: Tensor
+
+
+class SVDResult(NamedTuple):
+    U: Tensor
+    S: Tensor
+    Vh: Tensor
+
+
+# ---------------------------------------------------------------- operands
+
+
+def _operand(a) -> Tensor:
+    """a as a tensor in the dtype numpy.linalg computes in (integers and booleans become
+    float64)."""
+    x = asarray_like(a)
+    return x if x.dtype.kind in "fc" else ops.astype(x, np.dtype(np.float64))
+
+
+def _matrix(a, name: str) -> Tensor:
+    x = _operand(a)
+    shape = shape_of(x)
+    if len(shape) < 2:
+        raise LinAlgError(f"{name}: {len(shape)}-dimensional array given (shape {shape}); "
+                          "the array must be at least two-dimensional, a matrix or a stack "
+                          "of matrices in its last two axes")
+    return x
+
+
+def _square(a, name: str) -> Tensor:
+    x = _matrix(a, name)
+    shape = shape_of(x)
+    if shape[-1] != shape[-2]:
+        raise LinAlgError(f"{name}: the last 2 dimensions of the array must be square, got "
+                          f"shape {shape}")
+    return x
+
+
+def _mT(x):
+    return ops.swapaxes(x, -1, -2)
+
+
+def matrix_transpose(x, /):
+    """The transpose of each matrix of a stack (the last two axes swapped)."""
+    return _mT(_matrix(x, "matrix_transpose"))
+
+
+# ---------------------------------------------------------------- inverse, det, solve
+
+
+def inv(a):
+    """The inverse of a square matrix (or of each in a stack); LinAlgError if singular."""
+    return _inv(_square(a, "inv"))
+
+
+def det(a):
+    """The determinant; differentiable at singular matrices too (the cofactors)."""
+    return _det(_square(a, "det"))
+
+
+def slogdet(a):
+    """(sign, log|det|) as SlogdetResult; log|det| is differentiable, sign is not."""
+    sign, logabsdet = _slogdet(_square(a, "slogdet"))
+    return SlogdetResult(sign, logabsdet)
+
+
+def solve(a, b):
+    """x with a @ x = b: b is a vector when 1-D, else a matrix (or stack), NumPy 2's rule."""
+    a = _square(a, "solve")
+    return _solve(a, _operand(b))
+
+
+def matrix_power(a, n):
+    """a to the integer power n by repeated squaring (n < 0: of the inverse; n = 0: the
+    identity, a constant)."""
+    if isinstance(n, bool) or not isinstance(n, int | np.integer):
+        raise TypeError(f"matrix_power: the exponent must be an integer, got "
+                        f"{type(n).__name__}")
+    x = asarray_like(a)
+    _square(x, "matrix_power")
+    if n == 0:
+        eye = np.broadcast_to(np.eye(shape_of(x)[-1], dtype=x.dtype), shape_of(x))
+        return asarray_like(eye.copy())
+    if n < 0:
+        x, n = inv(x), -int(n)
+    result, power = None, x
+    while n:
+        if n & 1:
+            result = power if result is None else ops.matmul(result, power)
+        n >>= 1
+        if n:
+            power = ops.matmul(power, power)
+    return result
+
+
+def multi_dot(arrays, *, out=None):
+    """The product of two or more arrays, in the cheapest order (NumPy's: the first may
+    be a row vector, the last a column vector)."""
+    no_out("multi_dot", out)
+    tensors = [_operand(a) for a in arrays]
+    if len(tensors) < 2:
+        raise ValueError("multi_dot: expecting at least two arrays")
+    first_vector, last_vector = tensors[0].ndim == 1, tensors[-1].ndim == 1
+    if first_vector:
+        tensors[0] = ops.expand_dims(tensors[0], 0)
+    if last_vector:
+        tensors[-1] = ops.expand_dims(tensors[-1], -1)
+    for i, t in enumerate(tensors):
+        if t.ndim != 2:
+            raise LinAlgError(f"multi_dot: array {i} has {t.ndim} dimensions (shape "
+                              f"{t.shape}); all but the first and last must be 2-D")
+    result = _chain(tensors, _chain_order([t.shape for t in tensors]), 0, len(tensors) - 1)
+    if first_vector:
+        result = ops.squeeze(result, 0)
+    if last_vector:
+        result = ops.squeeze(result, -1)
+    return result
+
+
+def _chain_order(shapes):
+    """split[i][j]: where the cheapest product of matrices i..j splits (the classic
+    matrix-chain dynamic programme, as NumPy's multi_dot)."""
+    n = len(shapes)
+    dims = [shapes[0][0]] + [s[1] for s in shapes]
+    cost = [[0] * n for _ in range(n)]
+    split = [[0] * n for _ in range(n)]
+    for length in range(1, n):
+        for i in range(n - length):
+            j = i + length
+            cost[i][j] = None
+            for k in range(i, j):
+                c = cost[i][k] + cost[k + 1][j] + dims[i] * dims[k + 1] * dims[j + 1]
+                if cost[i][j] is None or c < cost[i][j]:
+                    cost[i][j], split[i][j] = c, k
+    return split
+
+
+def _chain(tensors, split, i, j):
+    if i == j:
+        return tensors[i]
+    k = split[i][j]
+    return ops.matmul(_chain(tensors, split, i, k), _chain(tensors, split, k + 1, j))
+
+
+# ---------------------------------------------------------------- decompositions
+
+
+def cholesky(a, /, *, upper=False):
+    """L with a = L Lᵀ, read from a's lower triangle (upper=True: U = Lᵀ with a = Uᵀ U,
+    read from the upper triangle). LinAlgError if a is not positive definite."""
+    x = _square(a, "cholesky")
+    if upper:
+        return _mT(dec.cholesky_p(_mT(x)))
+    return dec.cholesky_p(x)
+
+
+def qr(a, mode="reduced"):
+    """QRResult(Q, R) for mode 'reduced' or 'complete'; R alone for mode 'r'. Mode 'raw'
+    (Householder reflectors) is not differentiated: it refuses a tensor that requires
+    grad."""
+    if mode not in ("reduced", "complete", "r", "raw"):
+        raise ValueError(f"qr: unrecognized mode {mode!r}; use 'reduced', 'complete', 'r' "
+                         "or 'raw'")
+    x = _matrix(a, "qr")
+    m, n = shape_of(x)[-2:]
+    if mode == "raw":
+        if x.requires_grad:
+            raise ValueError("qr: mode='raw' (Householder reflectors) is not "
+                             "differentiable; use mode='reduced'")
+        return tuple(asarray_like(part) for part in np.linalg.qr(x.numpy(), mode="raw"))
+    complete = mode == "complete"
+    packed = dec.qr_p(x, complete)
+    if m > n and not complete:
+        q, r = packed[..., :m, :], packed[..., m:, :]
+    else:
+        q, r = packed[..., :, :m], packed[..., :, m:]
+    return r if mode == "r" else QRResult(q, r)
+
+
+def eigh(a, UPLO="L"):
+    """EighResult(eigenvalues, eigenvectors) of a symmetric matrix, read from its lower
+    (UPLO='L') or upper ('U') triangle; eigenvalues ascending, eigenvectors unit columns."""
+    x = _square(a, "eigh")
+    if UPLO not in ("L", "U"):
+        raise ValueError(f"eigh: UPLO must be 'L' or 'U', got {UPLO!r}")
+    packed = dec.eigh_p(x if UPLO == "L" else _mT(x))
+    return EighResult(packed[..., 0, :], packed[..., 1:, :])
+
+
+def eigvalsh(a, UPLO="L"):
+    """The eigenvalues of a symmetric matrix, ascending (see eigh)."""
+    return eigh(a, UPLO).eigenvalues
+
+
+def _complement(x, first):
+    """The columns that complete ``first`` (U's or V's first min(m, n) columns) to the
+    full orthogonal factor: LAPACK's values, with the derivative -first·d(first)ᵀ·C
+    (C stays orthogonal to first: its component along first is removed)."""
+    constant = dec.svd_complement(x)
+    return constant - ops.matmul(first, ops.matmul(_mT(first), constant))
+
+
+def eig(a):
+    """EigResult(eigenvalues, eigenvectors) of a general square matrix: complex, unless a
+    real matrix has only real eigenvalues (then real, as NumPy returns them); eigenvectors
+    are unit columns with LAPACK's phases. Only losses that do not depend on those phases
+    are differentiable (|v|², v_i·conj(v_j) within one eigenvector, the eigenvalues):
+    others raise ValueError in the backward pass, as PyTorch does; forward mode keeps the
+    phases still (Im(v_jᴴ dv_j) = 0)."""
+    x = _square(a, "eig")
+    packed = dec.eig_p(x)
+    return EigResult(packed[..., 0, :], packed[..., 1:, :])
+
+
+def eigvals(a):
+    """The eigenvalues of a general square matrix (see eig)."""
+    return eig(a).eigenvalues
+
+
+def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
+    """SVDResult(U, S, Vh) with a = U diag(S) Vh, S descending; S alone when
+    compute_uv=False. hermitian=True computes the general decomposition (the same S; the
+    factors agree with NumPy's up to signs)."""
+    x = _matrix(a, "svd")
+    m, n = shape_of(x)[-2:]
+    packed = dec.svd_p(x, bool(full_matrices))
+    u, s, v = packed[..., :m, :], packed[..., m, :], packed[..., m + 1:, :]
+    if not compute_uv:
+        return s
+    if full_matrices and m > n:
+        u = ops.concatenate([u, _complement(x, u)], -1)
+    elif full_matrices and n > m:
+        v = ops.concatenate([v, _complement(x, v)], -1)
+    return SVDResult(u, s, _mT(v))
+
+
+def svdvals(x, /):
+    """The singular values, descending (svd with compute_uv=False)."""
+    return svd(x, compute_uv=False)
+
+
+def pinv(a, rcond=None, hermitian=False, *, rtol=np._NoValue):
+    """The Moore-Penrose pseudo-inverse; singular values at most rcond (or rtol) times the
+    largest are taken as 0, as in NumPy. Differentiable where the rank is locally
+    constant (a closed-form rule)."""
+    x = _matrix(a, "pinv")
+    options = {"hermitian": bool(hermitian)}
+    if rcond is not None:
+        options["rcond"] = rcond
+    if rtol is not np._NoValue:
+        options["rtol"] = rtol
+    return dec.pinv_p(x, tuple(sorted(options.items())))
+
+
+def matrix_rank(A, tol=None, hermitian=False, *, rtol=None):
+    """The rank (an integer tensor, not differentiated), as NumPy counts it."""
+    x = _operand(A)
+    value = x.numpy()
+    kwargs = {"tol": tol, "hermitian": hermitian}
+    if rtol is not None:
+        kwargs["rtol"] = rtol
+    return asarray_like(np.asarray(np.linalg.matrix_rank(value, **kwargs)))
+
+
+def cond(x, p=None):
+    """The condition number in norm p (None, 2, -2: the ratio of extreme singular values;
+    'fro', 'nuc', 1, -1, inf, -inf: norm(x) · norm(inv(x)))."""
+    x = _matrix(x, "cond")
+    if p is None or p == 2 or p == -2:
+        s = svdvals(x)
+        return s[..., 0] / s[..., -1] if p != -2 else s[..., -1] / s[..., 0]
+    _square(x, "cond")
+    return norm(x, p, axis=(-2, -1)) * norm(inv(x), p, axis=(-2, -1))
+
+
+# ---------------------------------------------------------------- norms
+
+
+def norm(x, ord=None, axis=None, keepdims=False):
+    """NumPy's vector and matrix norms, with every ord NumPy takes: vectors None/2, inf,
+    -inf, 0 (a count), any other number p (sum(|x|**p)**(1/p)); matrices None/'fro',
+    'nuc', 1, -1, 2, -2, inf, -inf; axis None, an int or a pair; keepdims.
+    At the zero vector the gradient of the p-norms (p >= 1) is taken as 0; the matrix
+    2-norm's gradient is that of the largest singular value (not unique where it repeats).
+    """
+    x = _operand(x)
+    nd = x.ndim
+    if axis is None:
+        if ord is None:
+            return _norm(x, None, None, keepdims)
+        if nd == 1:
+            axes = (0,)
+        elif nd == 2:
+            axes = (0, 1)
+        else:
+            raise ValueError(f"norm: improper number of dimensions to norm (shape {x.shape}) "
+                             "for ord={ord!r}: give axis (an int for vector norms, a pair "
+                             "for matrix norms)")
+    elif isinstance(axis, int | np.integer):
+        axes = (int(axis),)
+    else:
+        axes = tuple(int(a) for a in axis)
+    if len(axes) == 1:
+        return _vector_norm(x, ord, axes[0], keepdims)
+    if len(axes) == 2:
+        return _matrix_norm(x, ord, axes, keepdims)
+    raise ValueError(f"norm: axis must be None, an int or a pair of ints, got {axis!r}")
+
+
+def _vector_norm(x, ord, axis, keepdims):
+    if isinstance(ord, str):
+        raise ValueError(f"norm: invalid norm order {ord!r} for vectors; use a number, "
+                         "inf or -inf")
+    if ord is None or ord in (0, 1, 2, np.inf, -np.inf) or ord > 1:
+        return _norm(x, ord, axis, keepdims)
+    # p < 1 (not a norm, but NumPy computes it): the power sum directly
+    total = ops.sum(ops.power(ops.absolute(x), float(ord)), axis, keepdims=keepdims)
+    return ops.power(total, 1.0 / ord)
+
+
+def _matrix_norm(x, ord, axes, keepdims):
+    nd = x.ndim
+    row, col = (normalize_axis(a, nd, "norm", x.shape) for a in axes)
+    if row == col:
+        raise ValueError(f"norm: duplicate axes given, axis={axes}")
+    if ord not in (2, -2, "nuc"):
+        if ord not in (None, "fro", 1, -1, np.inf, -np.inf):
+            raise ValueError(f"norm: invalid norm order {ord!r} for matrices; use None, "
+                             "'fro', 'nuc', 1, -1, 2, -2, inf or -inf")
+        return _norm(x, ord, (row, col), keepdims)
+    s = svdvals(ops.moveaxis(x, (row, col), (-2, -1)))
+    if ord == 2:
+        out = ops.max(s, -1)
+    elif ord == -2:
+        out = ops.min(s, -1)
+    else:
+        out = ops.sum(s, -1)
+    return ops.expand_dims(out, tuple(sorted((row, col)))) if keepdims else out
+
+
+def matrix_norm(x, /, *, keepdims=False, ord="fro"):
+    """A norm of each matrix (the last two axes), NumPy 2's array-API name."""
+    return norm(x, ord, (-2, -1), keepdims)
+
+
+def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
+    """A vector norm over axis (all axes when None, as one flat vector)."""
+    x = _operand(x)
+    if axis is None:
+        flat = ops.ravel(x)
+        out = _vector_norm(flat, ord, 0, False)
+        return ops.reshape(out, (1,) * x.ndim) if keepdims else out
+    if isinstance(axis, int | np.integer):
+        return _vector_norm(x, ord, int(axis), keepdims)
+    axes = tuple(a % x.ndim for a in axis)
+    rest = [a for a in range(x.ndim) if a not in axes]
+    moved = ops.transpose(x, rest + list(axes))
+    kept = tuple(x.shape[a] for a in rest)
+    out = _vector_norm(ops.reshape(moved, kept + (-1,)), ord, -1, False)
+    return ops.expand_dims(out, tuple(sorted(axes))) if keepdims else out
+

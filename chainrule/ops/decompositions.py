@@ -333,3 +333,63 @@ def _pinv_jvp(tangents, ans, x, options):
 pinv_p = primitive("pinv", _pinv_impl, (_pinv_vjp,), save="both",
                    backward_name="LinalgPinvBackward", jvp=_pinv_jvp, batch="elementwise",
                    domain="real")
+
+
+# ---------------------------------------------------------------- eig
+#
+# A V = V diag(w) for a general (non-symmetric, real or complex) A, packed as [w; V]
+# (complex unless every eigenvalue of a real A is real, as NumPy returns them).
+# JVP: S = V⁻¹ dA V, dw = diag(S), dV = V (F ∘ S + diag(c)), F_ij = 1 / (w_j - w_i).
+# The columns stay of unit norm: Re(c_j) = -Re(v_jᴴ (V (F ∘ S))_j); Im(c_j), the drift of
+# the arbitrary phase, is taken as 0 (PyTorch's choice). Transpose (no conjugation):
+# Ā = V⁻ᵀ (diag(w̄) + F ∘ (Vᵀ V̄')) Vᵀ, V̄' = V̄ - conj(V) diag(Re(diag(Vᵀ V̄))).
+# A loss that depends on the phases has Im(diag(Vᵀ V̄)) ≠ 0: its gradient is not
+# defined, and the VJP refuses it (as PyTorch's linalg_eig_backward does).
+
+
+def _eig_impl(x):
+    w, v = np.linalg.eig(x)
+    return np.concatenate([w[..., None, :], v], axis=-2)
+
+
+def _check_phase_invariant(h, gv) -> None:
+    try:
+        values, scale = (np.asarray(getattr(a, "_data", a)) for a in (h, gv))
+    except Exception:  # noqa: BLE001 - no single value to check (inside vmap)
+        return
+    if values.dtype.kind != "c" or not values.size:
+        return
+    limit = 1e-6 * max(1.0, float(np.max(np.abs(scale))))
+    if np.any(np.abs(values.imag) > limit):
+        raise ValueError(
+            "eig: the loss depends on the arbitrary phases of the eigenvectors (each column "
+            "of V is defined only up to a factor e^(iφ)), so its gradient is not defined; "
+            "use quantities that do not depend on them, such as |v|² or v_i·conj(v_j) of "
+            "entries of one eigenvector, or the eigenvalues")
+
+
+def _eig_vjp(g, ans, x):
+    w, v = _unpack_eigh(ans)
+    gw, gv = _unpack_eigh(g)
+    n, dtype = shape_of(w)[-1], ans.dtype
+    h = _diagonal(matmul(_mT(v), gv))
+    _check_phase_invariant(h, gv)
+    gv = gv - conj(v) * expand_dims(real(h), -2)
+    inner = _diag_embed(gw, n, dtype) + _gaps(w) * matmul(_mT(v), gv)
+    return solve_p(_mT(v), matmul(inner, _mT(v)))
+
+
+def _eig_jvp(tangents, ans, x):
+    w, v = _unpack_eigh(ans)
+    s = solve_p(v, matmul(tangents[0], v))
+    dv = matmul(v, _gaps(w) * s)
+    c = real(sum(conj(v) * dv, -2, keepdims=True))
+    return concatenate([expand_dims(_diagonal(s), -2), dv - v * c], -2)
+
+
+eig_p = primitive("eig", _eig_impl, (_eig_vjp,), save="output",
+                  backward_name="LinalgEigBackward", jvp=_eig_jvp, batch="elementwise",
+                  domain="real")
+
+from .complex import conj, real  # noqa: E402
+from .reduction import sum  # noqa: E402,A004
