@@ -84,6 +84,8 @@ def python_data_dtype(array: np.ndarray, data) -> np.dtype:
         return array.dtype
     if array.dtype == float64:
         return _default[0]
+    if array.dtype == complex128:  # complex numbers pair two of the default float
+        return complex64 if _default[0] == float32 else complex128
     if array.dtype.kind == "i":
         return int64
     return array.dtype

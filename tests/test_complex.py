@@ -218,3 +218,14 @@ def test_torch_dialect_matches_pytorch():
     for t, lib in ((z, torch), (zt, real_torch)):
         (lib.sin(t) * t.conj()).real.sum().backward()
     np.testing.assert_allclose(z.grad.numpy(), zt.grad.numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("values, text", [
+    ([1 + 2j, 3 - 1j], "tensor([1.+2.j, 3.-1.j])"),
+    ([1.5 + 2j, -0.25 - 3.125j], "tensor([ 1.5000+2.0000j, -0.2500-3.1250j])"),
+    (1 + 1j, "tensor(1.+1.j)"),
+])
+def test_torch_dialect_prints_complex_as_pytorch(values, text):
+    import chainrule.torch as torch
+    assert repr(torch.tensor(values)) == text
+    assert repr(torch.tensor(np.array(values))) == text[:-1] + ", dtype=torch.complex128)"

@@ -28,6 +28,8 @@ int16 = DTYPES[np.dtype("int16")]
 int8 = DTYPES[np.dtype("int8")]
 uint8 = DTYPES[np.dtype("uint8")]
 bool = DTYPES[np.dtype("bool")]  # noqa: A001
+complex64 = cfloat = DTYPES[np.dtype("complex64")]
+complex128 = cdouble = DTYPES[np.dtype("complex128")]
 
 no_grad = cr.no_grad
 enable_grad = cr.enable_grad

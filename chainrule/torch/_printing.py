@@ -22,6 +22,11 @@ EDGEITEMS = 3
 
 class _Formatter:
     def __init__(self, values: np.ndarray) -> None:
+        self.parts = None
+        if values.dtype.kind == "c":  # PyTorch formats the real and imaginary parts apart
+            self.parts = (_Formatter(values.real), _Formatter(values.imag))
+            self.width = self.parts[0].width + self.parts[1].width + 2
+            return
         self.floating = values.dtype.kind == "f"
         self.int_mode = True
         self.sci_mode = False
@@ -50,6 +55,11 @@ class _Formatter:
             self.width = max(len(f"{v:.{PRECISION}f}") for v in finite)
 
     def format(self, value) -> str:
+        if self.parts is not None:
+            real, imag = self.parts
+            imag_text = (imag.format(value.imag) + "j").lstrip()
+            sign = "" if imag_text[0] in "+-" else "+"
+            return real.format(value.real) + sign + imag_text
         if self.floating:
             value = float(value)
             if self.sci_mode:
@@ -125,7 +135,8 @@ def tensor_text(values: np.ndarray, dtype_name: str, default_dtype: np.dtype,
             suffixes.append(f"size={values.shape}")
         if values.dtype != default_dtype:
             suffixes.append(f"dtype={dtype_name}")
-    elif values.dtype not in (default_dtype, np.dtype(np.int64), np.dtype(np.bool_)):
+    elif values.dtype not in (default_dtype, np.dtype(np.int64), np.dtype(np.bool_),
+                              np.result_type(default_dtype, np.complex64)):
         suffixes.append(f"dtype={dtype_name}")
     if grad_fn is not None:
         suffixes.append(f"grad_fn=<{grad_fn}>")

@@ -87,7 +87,8 @@ class dtype:
 DTYPES = {np.dtype(n): dtype(t, n) for t, n in [
     ("float32", "float32"), ("float64", "float64"), ("float16", "float16"),
     ("int64", "int64"), ("int32", "int32"), ("int16", "int16"), ("int8", "int8"),
-    ("uint8", "uint8"), ("bool", "bool")]}
+    ("uint8", "uint8"), ("bool", "bool"), ("complex64", "complex64"),
+    ("complex128", "complex128")]}
 
 
 def to_np_dtype(value):
