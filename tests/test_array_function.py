@@ -74,6 +74,8 @@ def test_shape_queries_return_plain_values():
     assert np.ndim(x) == 2 and np.size(x) == 12
     assert np.allclose(x, X) is True
     assert np.result_type(x, 1.0) == np.float64
+    assert np.shares_memory(x, x.numpy()) is True
+    assert np.may_share_memory(x, X.copy()) is False
 
 
 def test_an_unsupported_function_is_refused_naming_it_and_the_nearest_alternative():

@@ -215,3 +215,15 @@ def test_array_likes_of_tensors_differentiate_to_second_order():
 def test_grad_of_a_namespace_function_matches_the_closed_form():
     gradient = cr.grad(lambda x: np.sum(np.sin(x) * x))(V)
     numpy.testing.assert_allclose(gradient.numpy(), numpy.sin(V) + V * numpy.cos(V))
+
+
+def test_complex_parts_match_numpy_and_differentiate_on_real_paths():
+    z = numpy.array([1 + 2j, -3 - 0.5j])
+    for name in ("real", "imag", "angle"):
+        got = getattr(np, name)(z)
+        expected = getattr(numpy, name)(z)
+        assert got.dtype == expected.dtype
+        numpy.testing.assert_allclose(got.numpy(), expected)
+    numpy.testing.assert_allclose(np.angle(z, deg=True).numpy(), numpy.angle(z, deg=True))
+    check_grads(lambda x: np.sum(np.imag(x * (1 + 2j)) ** 2 + np.real(np.exp(1j * x))
+                                 + np.angle(x + 2j)), (V,), order=2, modes=("fwd", "rev"))

@@ -1,5 +1,6 @@
-"""Questions about dtypes and kinds (``result_type``, ``can_cast``, ``iscomplexobj`` ...):
-NumPy's answers, with tensors read as their dtype. They return plain values."""
+"""Questions about dtypes, kinds and memory (``result_type``, ``can_cast``,
+``iscomplexobj``, ``shares_memory`` ...): NumPy's answers, with tensors read as their dtype
+or their NumPy data. They return plain values."""
 from __future__ import annotations
 
 import numpy as np
@@ -7,7 +8,7 @@ import numpy as np
 from ..tensor import Tensor
 
 __all__ = ["result_type", "can_cast", "promote_types", "iscomplexobj", "isrealobj",
-           "isscalar", "iterable", "ndarray"]
+           "isscalar", "iterable", "ndarray", "shares_memory", "may_share_memory"]
 
 ndarray = Tensor  # isinstance(x, chainrule.numpy.ndarray) holds for the results here
 
@@ -39,6 +40,19 @@ def isrealobj(x):
 def isscalar(element):
     """False for tensors, 0-d ones included (as NumPy says of 0-d arrays)."""
     return False if isinstance(element, Tensor) else np.isscalar(element)
+
+
+def shares_memory(a, b, /, max_work=None):
+    """Whether the tensors' (or arrays') data overlap in memory."""
+    return np.shares_memory(_data(a), _data(b), max_work)
+
+
+def may_share_memory(a, b, /, max_work=None):
+    return np.may_share_memory(_data(a), _data(b), max_work)
+
+
+def _data(x):
+    return x._data if isinstance(x, Tensor) else x
 
 
 iterable = np.iterable  # asks only for iter(): never dispatched
