@@ -26,7 +26,8 @@ import numpy as np
 from hypothesis import strategies as st
 from strategies import MAX_SIDE, Case, _batch_shapes, builds, draw_inputs, input_domains
 
-from chainrule.ops import concatenate, einsum, matmul, reshape, sign, swapaxes
+from chainrule.ops import (concatenate, conj, einsum, imag, matmul, real, reshape, sign,
+                          swapaxes)
 from chainrule.ops.shape import shape_of
 
 SPREAD = 10.0  # the gap of the constant diagonal
@@ -145,3 +146,31 @@ def _pinv_case(draw, key, prim, empty):
     call = prim.call
     return Case(key, lambda x: call(_spread(x), ()), [x], (True,), f"shape {shape}")
 
+
+
+@builds("eig")
+def _eig_case(draw, key, prim, empty):
+    """A non-symmetric matrix: plus the spread diagonal (real eigenvalues), or plus a
+    rotation block (a conjugate pair ±SPREAD·i and, for 3 x 3, the real 2·SPREAD), so
+    that eigenvalues stay apart. LAPACK returns eigenvalues in no set order (a triangular
+    matrix, which hypothesis likes to draw, swaps them when perturbed), so the outputs
+    are sums over the eigenpairs, free of order and phases: V diag(wᵏ) Vᴴ for
+    k = 0, 1, 2 (real and imaginary parts)."""
+    shape = _rectangle(draw, empty, square=True)
+    rotate = shape[-1] >= 2 and draw(st.booleans())
+    x = _draw(draw, prim, shape)
+    call, batch_ndim, n = prim.call, len(shape) - 2, shape[-1]
+    block = np.zeros((n, n))
+    if rotate:
+        block[0, 1], block[1, 0] = SPREAD, -SPREAD
+        block[2:, 2:] = 2 * SPREAD * np.eye(n - 2)
+
+    def apply(x):
+        packed = call(x + block.astype(x.dtype) if rotate else _spread(x))
+        w, v = packed[..., 0, :], packed[..., 1:, :]
+        parts = []
+        for k in range(3):
+            sums = einsum("...ij,...j,...kj->...ik", v, w ** k, conj(v)) / SPREAD ** k
+            parts += [real(sums), imag(sums)]
+        return _flat(parts, batch_ndim)
+    return Case(key, apply, [x], (True,), f"rotation={rotate}, shape {shape}")
