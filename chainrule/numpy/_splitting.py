@@ -66,19 +66,20 @@ def hsplit(ary, indices_or_sections) -> list:
     return _split(ary, indices_or_sections, 1 if ary.ndim > 1 else 0, "hsplit", equal=True)
 
 
+def _split_deep(ary, indices_or_sections, ndim: int, axis: int, op: str) -> list:
+    """split along ``axis``, of arrays of at least ndim dimensions."""
+    ary = asarray_like(ary)
+    if ary.ndim < ndim:
+        raise ValueError(f"{op} only works on arrays of {ndim} or more dimensions, got shape "
+                         f"{ary.shape}")
+    return _split(ary, indices_or_sections, axis, op, equal=True)
+
+
 def vsplit(ary, indices_or_sections) -> list:
     """split along the first axis, of arrays of 2 or more dimensions."""
-    ary = asarray_like(ary)
-    if ary.ndim < 2:
-        raise ValueError(f"vsplit only works on arrays of 2 or more dimensions, got shape "
-                         f"{ary.shape}")
-    return _split(ary, indices_or_sections, 0, "vsplit", equal=True)
+    return _split_deep(ary, indices_or_sections, 2, 0, "vsplit")
 
 
 def dsplit(ary, indices_or_sections) -> list:
     """split along the third axis, of arrays of 3 or more dimensions."""
-    ary = asarray_like(ary)
-    if ary.ndim < 3:
-        raise ValueError(f"dsplit only works on arrays of 3 or more dimensions, got shape "
-                         f"{ary.shape}")
-    return _split(ary, indices_or_sections, 2, "dsplit", equal=True)
+    return _split_deep(ary, indices_or_sections, 3, 2, "dsplit")
