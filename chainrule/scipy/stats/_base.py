@@ -27,10 +27,19 @@ def log_of(v):
     return log(v)
 
 
-def gammaln_of(v):
+def needs_scipy(op: str) -> None:
+    """ImportError naming the method and how to install SciPy, when it is missing."""
+    try:
+        sp.scipy_special()
+    except ImportError as exc:
+        raise ImportError(f"{op}: {exc}") from None
+
+
+def gammaln_of(v, op: str):
+    """log Γ(v): math.lgamma for a number (no SciPy needed), else the primitive."""
     if _number(v):
         return math.lgamma(v) if v > 0 else math.nan
-    sp.scipy_special()
+    needs_scipy(op)
     return sp.gammaln(v)
 
 

@@ -11,7 +11,7 @@ from ...ops.arithmetic import absolute, logical_or, where
 from ...ops.compare import greater, less
 from ...ops.elementwise import arctan, exp, expm1, log1p, sigmoid
 from ..special import as_inputs, log_expit
-from ._base import Distribution, gammaln_of, log_of, standardize, valid_if
+from ._base import Distribution, gammaln_of, log_of, needs_scipy, standardize, valid_if
 
 LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
 LOG_PI = math.log(math.pi)
@@ -25,6 +25,11 @@ class _Continuous(Distribution):
         return exp(self.logpdf(x, *args, **kwds))
 
 
+def _scipy(prim, op):
+    needs_scipy(op)
+    return prim
+
+
 class norm_gen(_Continuous):
     name = "norm"
 
@@ -34,32 +39,27 @@ class norm_gen(_Continuous):
 
     def cdf(self, x, loc=0, scale=1):
         z, loc, scale = standardize(x, loc, scale)
-        return valid_if(_scipy(sp.ndtr)(z), scale)
+        return valid_if(_scipy(sp.ndtr, "norm.cdf")(z), scale)
 
     def logcdf(self, x, loc=0, scale=1):
         z, loc, scale = standardize(x, loc, scale)
-        return valid_if(_scipy(sp.log_ndtr)(z), scale)
+        return valid_if(_scipy(sp.log_ndtr, "norm.logcdf")(z), scale)
 
     def sf(self, x, loc=0, scale=1):
         z, loc, scale = standardize(x, loc, scale)
-        return valid_if(_scipy(sp.ndtr)(-z), scale)
+        return valid_if(_scipy(sp.ndtr, "norm.sf")(-z), scale)
 
     def logsf(self, x, loc=0, scale=1):
         z, loc, scale = standardize(x, loc, scale)
-        return valid_if(_scipy(sp.log_ndtr)(-z), scale)
+        return valid_if(_scipy(sp.log_ndtr, "norm.logsf")(-z), scale)
 
     def ppf(self, q, loc=0, scale=1):
         q, loc, scale = as_inputs(q, loc, scale)
-        return valid_if(loc + scale * _scipy(sp.ndtri)(q), scale)
+        return valid_if(loc + scale * _scipy(sp.ndtri, "norm.ppf")(q), scale)
 
     def isf(self, q, loc=0, scale=1):
         q, loc, scale = as_inputs(q, loc, scale)
-        return valid_if(loc - scale * _scipy(sp.ndtri)(q), scale)
-
-
-def _scipy(prim):
-    sp.scipy_special()  # ImportError saying how to install SciPy
-    return prim
+        return valid_if(loc - scale * _scipy(sp.ndtri, "norm.isf")(q), scale)
 
 
 class t_gen(_Continuous):
@@ -68,7 +68,7 @@ class t_gen(_Continuous):
     def logpdf(self, x, df, loc=0, scale=1):
         z, loc, scale, df = standardize(x, loc, scale, df)
         half = (df + 1) * 0.5
-        out = (gammaln_of(half) - gammaln_of(df * 0.5) - 0.5 * (log_of(df) + LOG_PI)
+        out = (gammaln_of(half, "t.logpdf") - gammaln_of(df * 0.5, "t.logpdf") - 0.5 * (log_of(df) + LOG_PI)
                - log_of(scale) - half * log1p(z * z / df))
         return valid_if(out, df, scale)
 
@@ -80,7 +80,7 @@ class gamma_gen(_Continuous):
         z, loc, scale, a = standardize(x, loc, scale, a)
         outside = less(z, 0)
         inside = where(outside, 1.0, z)
-        out = sp.xlogy(a - 1, inside) - inside - gammaln_of(a) - log_of(scale)
+        out = sp.xlogy(a - 1, inside) - inside - gammaln_of(a, "gamma.logpdf") - log_of(scale)
         return valid_if(where(outside, -math.inf, out), a, scale)
 
 
@@ -91,7 +91,8 @@ class beta_gen(_Continuous):
         z, loc, scale, a, b = standardize(x, loc, scale, a, b)
         outside = logical_or(less(z, 0), greater(z, 1))
         inside = where(outside, 0.5, z)
-        betaln = gammaln_of(a) + gammaln_of(b) - gammaln_of(a + b)
+        op = "beta.logpdf"
+        betaln = gammaln_of(a, op) + gammaln_of(b, op) - gammaln_of(a + b, op)
         out = (sp.xlogy(a - 1, inside) + sp.xlog1py(b - 1, -inside) - betaln
                - log_of(scale))
         return valid_if(where(outside, -math.inf, out), a, b, scale)

@@ -10,7 +10,7 @@ from ...ops.arithmetic import where
 from ...ops.compare import greater_equal
 from ...ops.elementwise import exp
 from ..special import as_inputs, constant, gammainc, gammaincc
-from ._base import Distribution
+from ._base import Distribution, needs_scipy
 
 
 def _counts(k, loc, op):
@@ -25,7 +25,7 @@ class poisson_gen(Distribution):
 
     def logpmf(self, k, mu, loc=0):
         """k log mu - log k! - mu; -inf where k - loc is not a count, NaN for mu < 0."""
-        sp.scipy_special()
+        needs_scipy("poisson.logpmf")
         k, counts = _counts(k, loc, "poisson.logpmf")
         mu = as_inputs(mu)
         safe = np.where(counts, k, 0.0)  # log k! of a count, never of -1 (inf)

@@ -11,7 +11,7 @@ from ...ops.elementwise import exp
 from ...ops.linalg import slogdet, solve
 from ...tensor import Tensor
 from ..special import as_inputs
-from ._base import Distribution
+from ._base import Distribution, needs_scipy
 
 LOG_2PI = math.log(2 * math.pi)
 
@@ -19,6 +19,11 @@ LOG_2PI = math.log(2 * math.pi)
 def _values(x) -> np.ndarray:
     """x's values (under jvp the primal, under vmap the whole batch): for the checks."""
     return x._data if isinstance(x, Tensor) else np.asarray(x)
+
+
+def _shape(x) -> tuple:
+    """One example's shape (under vmap too)."""
+    return tuple(x.shape) if isinstance(x, Tensor) else np.shape(x)
 
 
 def _squeezed(out):
@@ -32,13 +37,13 @@ class multivariate_normal_gen(Distribution):
 
     def _dimension(self, mean, cov) -> int:
         if mean is not None:
-            return int(np.size(_values(mean)))
-        return 1 if np.ndim(_values(cov)) == 0 else int(np.shape(_values(cov))[0])
+            return int(np.prod(_shape(mean)))
+        return 1 if len(_shape(cov)) == 0 else int(_shape(cov)[0])
 
     def _covariance(self, cov, d, op):
         """cov as a d x d matrix (a number is cov·I, a vector the diagonal), symmetrized:
         the gradient is symmetric, and SciPy too reads only one triangle."""
-        shape = tuple(np.shape(_values(cov)))
+        shape = _shape(cov)
         if len(shape) == 0:
             cov = cov * np.eye(d)
         elif len(shape) == 1 and shape == (d,):
@@ -76,7 +81,7 @@ class multivariate_normal_gen(Distribution):
         d = self._dimension(mean, cov)
         cov = self._covariance(cov, d, op)
         self._check(cov, op, allow_singular)
-        xs = tuple(x.shape) if isinstance(x, Tensor) else np.shape(x)
+        xs = _shape(x)
         if len(xs) == 0 or (len(xs) == 1 and d == 1):
             x = ops.reshape(x, xs + (1,))  # one point, or n points of one dimension
         elif xs[-1] != d:
@@ -99,31 +104,31 @@ class dirichlet_gen(Distribution):
         """sum((alpha - 1) log x) - log B(alpha), components on x's first axis (SciPy's
         layout: (K,) or (K, N)); with K - 1 rows the last is 1 - their sum."""
         op = "dirichlet.logpdf"
-        sp.scipy_special()
+        needs_scipy(op)
         x, alpha = as_inputs(x, alpha)
-        a, xv = _values(alpha), _values(x)
-        if np.ndim(a) != 1:
+        if len(_shape(alpha)) != 1:
             raise ValueError(f"{op}: alpha must be one vector of concentrations, got shape "
-                             f"{np.shape(a)}")
-        k = np.shape(a)[0]
-        if np.min(a) <= 0:
+                             f"{_shape(alpha)}")
+        k = _shape(alpha)[0]
+        if np.min(_values(alpha)) <= 0:
             raise ValueError(f"{op}: every concentration in alpha must be > 0, got "
-                             f"{np.asarray(a).tolist()}")
-        rows = np.shape(xv)[0] if np.ndim(xv) else 0
-        if np.ndim(xv) not in (1, 2) or rows not in (k, k - 1):
-            raise ValueError(f"{op}: x has shape {np.shape(xv)}; with {k} concentrations "
-                             f"it must be ({k},) or ({k}, N) (or {k - 1} rows: the last "
-                             "is 1 minus their sum)")
-        if rows == k - 1:
-            last = 1 - ops.sum(x, 0, keepdims=True)
-            x = ops.concatenate([x, last], 0)
-        xv = _values(x)
-        if np.min(xv) < 0 or np.max(xv) > 1:
+                             f"{np.asarray(_values(alpha)).tolist()}")
+        shape = _shape(x)
+        if len(shape) not in (1, 2) or shape[0] not in (k, k - 1):
+            raise ValueError(f"{op}: x has shape {shape}; with {k} concentrations it must "
+                             f"be ({k},) or ({k}, N) (or {k - 1} rows: the last is 1 minus "
+                             "their sum)")
+        if shape[0] == k - 1:
+            x = ops.concatenate([x, 1 - ops.sum(x, 0, keepdims=True)], 0)
+        values = _values(x)
+        components = np.ndim(values) - len(shape)  # the axis of the components (0, or 1 under vmap)
+        if np.min(values) < 0 or np.max(values) > 1:
             raise ValueError(f"{op}: every entry of x must lie in [0, 1]")
-        if np.any(np.abs(np.sum(xv, 0) - 1.0) > 1e-9):
+        sums = np.sum(values, components)
+        if np.any(np.abs(sums - 1.0) > 1e-9):
             raise ValueError(f"{op}: x must lie on the simplex (its columns sum to 1), but "
-                             f"they sum to {np.sum(xv, 0).tolist()}")
-        column = ops.reshape(alpha, (k,) + (1,) * (len(np.shape(xv)) - 1))
+                             f"they sum to {sums.tolist()}")
+        column = ops.reshape(alpha, (k,) + (1,) * (len(shape) - 1))
         log_b = ops.sum(sp.gammaln(alpha)) - sp.gammaln(ops.sum(alpha))
         return ops.sum(sp.xlogy(column - 1, x), 0) - log_b
 

@@ -1,0 +1,479 @@
+"""chainrule.scipy.special and chainrule.scipy.stats: values against SciPy, derivatives
+against finite differences (check_grads, second order, both modes) in x and in every
+float parameter, SciPy's conventions at the edges (0·log 0, supports, invalid
+parameters), the errors, and what happens without SciPy (in a subprocess that blocks it).
+
+The comparisons with SciPy skip, saying so, when SciPy is not installed.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import chainrule as cr
+from chainrule.ops import special as primitives
+from chainrule.scipy import special as cs
+from chainrule.scipy import stats as cst
+from chainrule.testing import check_grads
+
+needs_scipy = pytest.mark.skipif(
+    not primitives.have_scipy(),
+    reason="SciPy is not installed (pip install chainrule[scipy]): chainrule.scipy is "
+           "checked against it")
+if primitives.have_scipy():
+    import scipy.special as sc
+    import scipy.stats as ss
+
+ROOT = Path(__file__).resolve().parents[1]
+RNG = np.random.default_rng(5)
+
+
+def f64(values):
+    return cr.tensor(np.asarray(values, dtype=np.float64), dtype=cr.float64)
+
+
+def grads_ok(f, *args, order=2):
+    return check_grads(f, tuple(f64(a) for a in args), order=order, modes=("fwd", "rev"))
+
+
+# ---------------------------------------------------------------- special functions
+
+POSITIVE = np.array([0.6, 1.3, 2.7])
+REAL = np.array([-1.4, 0.2, 0.9])
+UNIT = np.array([-0.7, 0.1, 0.55])
+PROBABILITY = np.array([0.05, 0.4, 0.93])
+
+# name: (the arguments, in SciPy's order), the indices of the float ones differentiated.
+SPECIAL = {
+    "gammaln": ((POSITIVE,), (0,)),
+    "digamma": ((POSITIVE,), (0,)),
+    "psi": ((POSITIVE,), (0,)),
+    "gamma": ((np.array([-1.5, 0.6, 3.2]),), (0,)),
+    "erf": ((REAL,), (0,)),
+    "erfc": ((REAL,), (0,)),
+    "erfinv": ((UNIT,), (0,)),
+    "erfcinv": ((np.array([0.1, 0.9, 1.7]),), (0,)),
+    "ndtr": ((REAL,), (0,)),
+    "ndtri": ((PROBABILITY,), (0,)),
+    "log_ndtr": ((np.array([-9.0, -1.0, 2.5]),), (0,)),
+    "i0": ((REAL,), (0,)),
+    "i1": ((REAL,), (0,)),
+    "expit": ((REAL,), (0,)),
+    "logit": ((PROBABILITY,), (0,)),
+    "log_expit": ((np.array([-40.0, -0.5, 0.0, 3.0]),), (0,)),
+    "entr": ((POSITIVE,), (0,)),
+    "xlogy": ((REAL, POSITIVE), (0, 1)),
+    "xlog1py": ((REAL, UNIT), (0, 1)),
+    "rel_entr": ((POSITIVE, POSITIVE[::-1]), (0, 1)),
+    "kl_div": ((POSITIVE, POSITIVE[::-1]), (0, 1)),
+    "beta": ((np.array([0.7, 2.0, -1.5]), np.array([1.2, 0.5, 0.7])), (0, 1)),
+    "betaln": ((np.array([0.7, 2.0, -1.5]), np.array([1.2, 0.5, 0.7])), (0, 1)),
+    "polygamma": ((2, POSITIVE), (1,)),
+    "iv": ((1.5, POSITIVE), (1,)),
+    "ive": ((-0.5, POSITIVE), (1,)),
+    "gammainc": ((np.array([0.5, 1.0, 3.0]), POSITIVE), (1,)),
+    "gammaincc": ((np.array([0.5, 1.0, 3.0]), POSITIVE), (1,)),
+    "softmax": ((np.array([[0.5, -1.0], [2.0, 0.1]]),), (0,)),
+    "log_softmax": ((np.array([[0.5, -1.0], [2.0, 0.1]]),), (0,)),
+    "logsumexp": ((np.array([[0.5, -1.0], [2.0, 0.1]]),), (0,)),
+}
+
+
+def test_every_public_function_is_checked():
+    assert sorted(SPECIAL) == sorted(cs.__all__)
+
+
+@needs_scipy
+@pytest.mark.parametrize("name", sorted(SPECIAL))
+def test_special_values_match_scipy(name):
+    args, _ = SPECIAL[name]
+    got = getattr(cs, name)(*args)
+    assert isinstance(got, cr.Tensor) and got.dtype == np.float64
+    np.testing.assert_allclose(got.numpy(), getattr(sc, name)(*args), rtol=1e-12, atol=1e-14)
+
+
+@needs_scipy
+@pytest.mark.parametrize("name", sorted(SPECIAL))
+def test_special_derivatives(name):
+    args, differentiated = SPECIAL[name]
+    function = getattr(cs, name)
+
+    def f(*xs):
+        full = list(args)
+        for i, x in zip(differentiated, xs):
+            full[i] = x
+        return function(*full)
+    assert grads_ok(f, *[args[i] for i in differentiated])
+
+
+@needs_scipy
+@pytest.mark.parametrize("n", [0, 1, 2])
+def test_polygamma_to_third_order(n):
+    assert grads_ok(lambda x: cs.polygamma(n, x), POSITIVE, order=3)
+    # d³/dx³ polygamma(n, x) = polygamma(n + 3, x), by three nested grads
+    third = cr.grad(cr.grad(cr.grad(lambda x: cs.polygamma(n, x))))(f64(1.3))
+    assert np.isclose(third.item(), sc.polygamma(n + 3, 1.3), rtol=1e-12)
+
+
+@needs_scipy
+def test_gammaln_derivatives_are_the_polygammas():
+    x = f64(0.8)
+    first = cr.grad(cs.gammaln)(x)
+    second = cr.grad(cr.grad(cs.gammaln))(x)
+    assert np.isclose(first.item(), sc.digamma(0.8), rtol=1e-14)
+    assert np.isclose(second.item(), sc.polygamma(1, 0.8), rtol=1e-14)
+
+
+@needs_scipy
+def test_float32_inputs_keep_their_dtype():
+    x32 = cr.tensor(POSITIVE, dtype=cr.float32)
+    for out in (cs.gammaln(x32), cs.polygamma(1, x32), cs.iv(0.5, x32),
+                cs.gammainc(np.array([0.5, 1.0, 3.0]), x32), cs.xlogy(x32, 2.0),
+                cst.norm.logpdf(x32, 0.5, 2.0), cst.gamma.logpdf(x32, 2.0)):
+        assert out.dtype == np.float32, out
+    assert cs.gammaln(np.float32(1.5)).dtype == np.float32
+    assert cs.gammaln([1, 2]).dtype == np.float64  # integers become float64, as in NumPy
+    assert cs.gammaln(2.5).dtype == np.float64
+
+
+@needs_scipy
+def test_xlogy_conventions_at_zero():
+    assert cs.xlogy(0.0, 0.0).item() == 0.0 and cs.xlog1py(0.0, -1.0).item() == 0.0
+    gx, gy = cr.grad(cs.xlogy, argnums=(0, 1))(f64(0.0), f64(0.0))
+    assert gy.item() == 0.0 and gx.item() == -np.inf  # d/dx is log y: -inf at y = 0
+    gx, gy = cr.grad(cs.xlogy, argnums=(0, 1))(f64(0.0), f64(2.0))
+    assert gy.item() == 0.0 and np.isclose(gx.item(), np.log(2.0))
+    gx, gy = cr.grad(cs.xlog1py, argnums=(0, 1))(f64(0.0), f64(-1.0))
+    assert gy.item() == 0.0 and gx.item() == -np.inf
+    # the mixed second derivative at x = 0 is 1 / y, in either order
+    for outer, inner in ((0, 1), (1, 0)):
+        mixed = cr.grad(cr.grad(cs.xlogy, argnums=inner), argnums=outer)(f64(0.0), f64(4.0))
+        assert np.isclose(mixed.item(), 0.25)
+
+
+@needs_scipy
+def test_edges_match_scipy():
+    x = np.array([-1.0, 0.0, 0.5])
+    np.testing.assert_array_equal(cs.entr(x).numpy(), sc.entr(x))
+    y = np.array([0.0, 2.0, 1.0, 0.0, 2.0])
+    xs = np.array([0.0, 1.0, -1.0, 1.0, 0.0])
+    np.testing.assert_allclose(cs.rel_entr(xs, y).numpy(), sc.rel_entr(xs, y))
+    np.testing.assert_allclose(cs.kl_div(xs, y).numpy(), sc.kl_div(xs, y))
+    tiny = np.array([2.2250738585072014e-308, 1e-300])  # SciPy's iv gives NaN at the first
+    assert np.all(np.isfinite(cs.iv(2.0, tiny).numpy()))
+    assert np.all(np.isfinite(cr.grad(lambda v: cr.sum(cs.i1(v)))(f64(tiny)).numpy()))
+
+
+@needs_scipy
+@pytest.mark.parametrize("axis", [None, 0, 1, (0, 1)])
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_logsumexp_matches_scipy(axis, keepdims):
+    a = RNG.standard_normal((2, 3))
+    b = np.array([1.0, -0.5, 2.0])
+    np.testing.assert_allclose(cs.logsumexp(a, axis, keepdims=keepdims).numpy(),
+                               sc.logsumexp(a, axis, keepdims=keepdims), rtol=1e-12)
+    value, signs = cs.logsumexp(a, axis, b=b, keepdims=keepdims, return_sign=True)
+    want_value, want_signs = sc.logsumexp(a, axis, b=b, keepdims=keepdims, return_sign=True)
+    np.testing.assert_allclose(value.numpy(), want_value, rtol=1e-12)
+    np.testing.assert_array_equal(signs.numpy(), want_signs)
+    positive = np.abs(b)
+    np.testing.assert_allclose(cs.logsumexp(a, axis, b=positive, keepdims=keepdims).numpy(),
+                               sc.logsumexp(a, axis, b=positive, keepdims=keepdims),
+                               rtol=1e-12)
+
+
+@needs_scipy
+def test_logsumexp_derivatives_in_a_and_b():
+    a = RNG.standard_normal((2, 3))
+    b = np.array([[1.0, 0.5, 2.0], [0.3, 1.0, 0.7]])
+    assert grads_ok(lambda a, b: cs.logsumexp(a, 1, b=b), a, b)
+    assert grads_ok(lambda a, b: cs.logsumexp(a, b=b, return_sign=True)[0], a, -b)
+    assert np.isnan(cs.logsumexp([1.0, 2.0], b=[1.0, -2.0]).item())  # as SciPy: no sign
+    value, signs = cs.logsumexp([1.0, 2.0], return_sign=True)
+    assert signs.item() == 1.0 and np.isclose(value.item(), np.logaddexp(1.0, 2.0))
+
+
+def test_softmax_and_logsumexp_need_no_scipy():
+    x = np.array([0.5, -1.0, 2.0])
+    assert np.isclose(cs.logsumexp(x).item(), np.log(np.sum(np.exp(x))))
+    np.testing.assert_allclose(cs.softmax(x).numpy(), np.exp(x) / np.sum(np.exp(x)))
+    np.testing.assert_allclose(cs.expit(x).numpy(), 1 / (1 + np.exp(-x)))
+
+
+# ---------------------------------------------------------------- errors
+
+
+@needs_scipy
+def test_polygamma_refuses_bad_orders():
+    with pytest.raises(ValueError, match=r"polygamma: n must be a non-negative integer .*got -1"):
+        cs.polygamma(-1, 1.0)
+    with pytest.raises(TypeError, match=r"polygamma: n must be an integer \(the order\), got 1.5"):
+        cs.polygamma(1.5, 1.0)
+    with pytest.raises(TypeError, match=r"n must be one integer .* shape \(2,\); for several "
+                                        "orders call polygamma once per order"):
+        cs.polygamma(np.array([1, 2]), 1.0)
+    with pytest.raises(TypeError, match="polygamma: n must be one integer"):
+        cs.polygamma(cr.tensor(1.0, requires_grad=True), 1.0)
+    assert cs.polygamma(np.int64(1), 1.0).item() == pytest.approx(sc.polygamma(1, 1.0))
+
+
+@needs_scipy
+def test_constant_parameters_refuse_gradients():
+    a = f64(2.0).requires_grad_()
+    with pytest.raises(NotImplementedError, match=r"gammainc: the derivative with respect to "
+                                                  r"a is not implemented; pass a as a constant"):
+        cs.gammainc(a, 1.0)
+    with pytest.raises(NotImplementedError, match="iv: the derivative with respect to v"):
+        cs.iv(a, 1.0)
+    with pytest.raises(NotImplementedError, match="poisson.logpmf: the derivative with "
+                                                  "respect to k"):
+        cst.poisson.logpmf(a, 1.0)
+    with pytest.raises(TypeError, match="gammainc: a must be a real number or array, got str"):
+        cs.gammainc("2", 1.0)
+
+
+@needs_scipy
+def test_multivariate_normal_refuses_bad_covariances():
+    logpdf = cst.multivariate_normal.logpdf
+    with pytest.raises(ValueError, match=r"multivariate_normal.logpdf: the covariance matrix "
+                                         r"must be symmetric positive semidefinite; its "
+                                         r"smallest eigenvalue is -1 \(cov shape \(2, 2\)\)"):
+        logpdf([1.0, 2.0], [0.0, 0.0], [[1.0, 2.0], [2.0, 1.0]])
+    with pytest.raises(np.linalg.LinAlgError, match=r"allow_singular=False the covariance "
+                                                    r"matrix must be symmetric positive "
+                                                    r"definite.*pass allow_singular=True"):
+        logpdf([1.0, 2.0], [0.0, 0.0], [[1.0, 1.0], [1.0, 1.0]])
+    with pytest.raises(NotImplementedError, match="pseudo-determinant"):
+        logpdf([1.0, 2.0], [0.0, 0.0], [[1.0, 1.0], [1.0, 1.0]], allow_singular=True)
+    with pytest.raises(ValueError, match=r"x has shape \(3,\); its last axis must have the "
+                                         r"dimension 2"):
+        logpdf([1.0, 2.0, 3.0], [0.0, 0.0], np.eye(2))
+    with pytest.raises(ValueError, match=r"cov has shape \(3,\); for a 2-dimensional"):
+        logpdf([1.0, 2.0], [0.0, 0.0], [1.0, 2.0, 3.0])
+    # SciPy agrees on the kinds of error
+    with pytest.raises(ValueError):
+        ss.multivariate_normal.logpdf([1.0, 2.0], [0.0, 0.0], [[1.0, 2.0], [2.0, 1.0]])
+    with pytest.raises(np.linalg.LinAlgError):
+        ss.multivariate_normal.logpdf([1.0, 2.0], [0.0, 0.0], [[1.0, 1.0], [1.0, 1.0]])
+
+
+@needs_scipy
+def test_dirichlet_refuses_points_off_the_simplex():
+    with pytest.raises(ValueError, match=r"dirichlet.logpdf: x must lie on the simplex \(its "
+                                         r"columns sum to 1\), but they sum to 0.899"):
+        cst.dirichlet.logpdf([0.2, 0.7], [1.5, 2.0])
+    with pytest.raises(ValueError, match="every concentration in alpha must be > 0"):
+        cst.dirichlet.logpdf([0.2, 0.8], [1.5, -2.0])
+    with pytest.raises(ValueError, match=r"x has shape \(4,\); with 2 concentrations"):
+        cst.dirichlet.logpdf([0.2, 0.3, 0.4, 0.1], [1.5, 2.0])
+
+
+# ---------------------------------------------------------------- distributions
+
+X = np.array([-0.4, 0.3, 1.7])
+INSIDE = np.array([0.15, 0.5, 0.8])  # (the support of beta, and of gamma after loc)
+
+# name, method, (x, parameters...), the indices differentiated (x is 0).
+DISTRIBUTIONS = [
+    ("norm", "logpdf", (X, 0.2, 1.3), (0, 1, 2)),
+    ("norm", "pdf", (X, 0.2, 1.3), (0, 1, 2)),
+    ("norm", "cdf", (X, 0.2, 1.3), (0, 1, 2)),
+    ("norm", "logcdf", (X, 0.2, 1.3), (0, 1, 2)),
+    ("norm", "sf", (X, 0.2, 1.3), (0, 1, 2)),
+    ("norm", "logsf", (X, 0.2, 1.3), (0, 1, 2)),
+    ("norm", "ppf", (INSIDE, 0.2, 1.3), (0, 1, 2)),
+    ("norm", "isf", (INSIDE, 0.2, 1.3), (0, 1, 2)),
+    ("t", "logpdf", (X, 2.5, 0.2, 1.3), (0, 1, 2, 3)),
+    ("t", "pdf", (X, 2.5, 0.2, 1.3), (0, 1, 2, 3)),
+    ("gamma", "logpdf", (X, 2.5, -0.6, 1.3), (0, 1, 2, 3)),
+    ("gamma", "pdf", (X, 0.8, -0.6, 1.3), (0, 1, 2, 3)),
+    ("beta", "logpdf", (INSIDE, 2.5, 1.5, -0.1, 1.2), (0, 1, 2, 3, 4)),
+    ("beta", "pdf", (INSIDE, 0.7, 1.5, 0.0, 1.0), (0, 1, 2, 3, 4)),
+    ("expon", "logpdf", (X, -0.6, 1.3), (0, 1, 2)),
+    ("expon", "pdf", (X, -0.6, 1.3), (0, 1, 2)),
+    ("expon", "cdf", (X, -0.6, 1.3), (0, 1, 2)),
+    ("expon", "sf", (X, -0.6, 1.3), (0, 1, 2)),
+    ("laplace", "logpdf", (X, 0.2, 1.3), (0, 1, 2)),
+    ("laplace", "pdf", (X, 0.2, 1.3), (0, 1, 2)),
+    ("laplace", "cdf", (X, 0.2, 1.3), (0, 1, 2)),
+    ("cauchy", "logpdf", (X, 0.2, 1.3), (0, 1, 2)),
+    ("cauchy", "pdf", (X, 0.2, 1.3), (0, 1, 2)),
+    ("cauchy", "cdf", (X, 0.2, 1.3), (0, 1, 2)),
+    ("logistic", "logpdf", (X, 0.2, 1.3), (0, 1, 2)),
+    ("logistic", "pdf", (X, 0.2, 1.3), (0, 1, 2)),
+    ("logistic", "cdf", (X, 0.2, 1.3), (0, 1, 2)),
+    ("poisson", "logpmf", (np.array([0.0, 1.0, 4.0]), 1.7), (1,)),
+    ("poisson", "pmf", (np.array([0.0, 1.0, 4.0]), 1.7), (1,)),
+    ("poisson", "cdf", (np.array([0.0, 1.5, 4.0]), 1.7), (1,)),
+    ("poisson", "sf", (np.array([0.0, 1.5, 4.0]), 1.7), (1,)),
+]
+
+
+def _label(case):
+    return f"{case[0]}.{case[1]}"
+
+
+@needs_scipy
+@pytest.mark.parametrize("case", DISTRIBUTIONS, ids=_label)
+def test_distribution_values_match_scipy(case):
+    name, method, args, _ = case
+    got = getattr(getattr(cst, name), method)(*args)
+    want = getattr(getattr(ss, name), method)(*args)
+    np.testing.assert_allclose(got.numpy(), want, rtol=1e-10, atol=1e-14)
+
+
+@needs_scipy
+@pytest.mark.parametrize("case", DISTRIBUTIONS, ids=_label)
+def test_distribution_derivatives(case):
+    name, method, args, differentiated = case
+    function = getattr(getattr(cst, name), method)
+    if name == "laplace":  # away from the kink at x = loc
+        args = (args[0] + 0.05,) + args[1:]
+
+    def f(*xs):
+        full = list(args)
+        for i, x in zip(differentiated, xs):
+            full[i] = x
+        return function(*full)
+    assert grads_ok(f, *[args[i] for i in differentiated])
+
+
+@needs_scipy
+def test_distributions_outside_their_support_and_parameters():
+    x = np.array([-1.0, 0.0, 0.5, 1.0, 2.0])
+    for name, args in (("gamma", (1.0,)), ("gamma", (2.0,)), ("gamma", (0.5,)),
+                       ("beta", (1.0, 2.0)), ("beta", (2.0, 1.0)), ("beta", (0.5, 0.5)),
+                       ("expon", ()), ("norm", (0.0, -1.0)), ("t", (-1.0,)),
+                       ("gamma", (-1.0,)), ("cauchy", (0.0, 0.0))):
+        with np.errstate(all="ignore"):
+            want = getattr(ss, name).logpdf(x, *args)
+        np.testing.assert_allclose(getattr(cst, name).logpdf(x, *args).numpy(), want,
+                                   rtol=1e-12, atol=1e-15, err_msg=f"{name}{args}")
+    k = np.array([-1.0, 0.0, 2.5, 3.0])
+    np.testing.assert_allclose(cst.poisson.logpmf(k, 1.7, 1).numpy(),
+                               ss.poisson.logpmf(k, 1.7, 1))
+    assert np.isnan(cst.poisson.logpmf(1.0, -1.0).item())
+    # the branch outside the support gives no NaN to the gradient
+    g = cr.grad(lambda x: cr.sum(cst.gamma.logpdf(x, 2.0)))(f64([-1.0, 0.5]))
+    np.testing.assert_allclose(g.numpy(), [0.0, 1 / 0.5 - 1])
+
+
+@needs_scipy
+def test_frozen_distributions():
+    frozen = cst.norm(0.2, scale=1.3)
+    np.testing.assert_allclose(frozen.logpdf(X).numpy(), ss.norm(0.2, 1.3).logpdf(X))
+    np.testing.assert_allclose(cst.t(2.5).pdf(X).numpy(), ss.t(2.5).pdf(X))
+    assert "frozen chainrule.scipy.stats.norm" in repr(frozen)
+
+
+COV = np.array([[2.0, 0.3, 0.1], [0.3, 1.0, -0.2], [0.1, -0.2, 1.5]])
+POINTS = RNG.standard_normal((4, 3))
+MEAN = np.array([0.1, -0.3, 0.5])
+
+
+@needs_scipy
+@pytest.mark.parametrize("x, mean, cov", [
+    (POINTS, MEAN, COV), (POINTS[0], MEAN, COV), (POINTS, None, COV),
+    (POINTS, MEAN, 2.0), (POINTS, MEAN, np.array([2.0, 1.0, 0.5])),
+    (np.array([0.3, 1.2]), 0.5, 2.0), (0.3, 0.5, 2.0), (POINTS.reshape(2, 2, 3), MEAN, COV),
+], ids=["points", "one point", "no mean", "scalar cov", "diagonal cov", "1-d points",
+        "0-d", "stacked points"])
+def test_multivariate_normal_matches_scipy(x, mean, cov):
+    got = cst.multivariate_normal.logpdf(x, mean, cov)
+    want = ss.multivariate_normal.logpdf(x, mean, cov)
+    assert got.shape == np.shape(want)
+    np.testing.assert_allclose(got.numpy(), want, rtol=1e-12)
+    np.testing.assert_allclose(cst.multivariate_normal.pdf(x, mean, cov).numpy(),
+                               ss.multivariate_normal.pdf(x, mean, cov), rtol=1e-12)
+
+
+@needs_scipy
+def test_multivariate_normal_derivatives():
+    assert grads_ok(lambda x, mean, cov: cst.multivariate_normal.logpdf(x, mean, cov),
+                    POINTS[:2], MEAN, COV)
+    # the gradient in cov is symmetric, and is (Σ⁻¹ d dᵀ Σ⁻¹ - Σ⁻¹) / 2 for one point
+    g = cr.grad(lambda cov: cst.multivariate_normal.logpdf(POINTS[0], MEAN, cov))(f64(COV))
+    inverse = np.linalg.inv(COV)
+    d = inverse @ (POINTS[0] - MEAN)
+    np.testing.assert_allclose(g.numpy(), 0.5 * (np.outer(d, d) - inverse), rtol=1e-10)
+    assert grads_ok(lambda v: cst.multivariate_normal.logpdf(POINTS, MEAN, v), 1.7)
+
+
+@needs_scipy
+def test_multivariate_normal_under_vmap_and_hessian():
+    covs = np.stack([COV, 2 * COV])
+    batched = cr.vmap(lambda cov: cst.multivariate_normal.logpdf(POINTS[0], MEAN, cov))(
+        f64(covs))
+    np.testing.assert_allclose(batched.numpy(), [
+        ss.multivariate_normal.logpdf(POINTS[0], MEAN, c) for c in covs], rtol=1e-12)
+    hessian = cr.hessian(lambda x: cst.multivariate_normal.logpdf(x, MEAN, COV))(f64(POINTS[0]))
+    np.testing.assert_allclose(hessian.numpy(), -np.linalg.inv(COV), rtol=1e-10)
+
+
+@needs_scipy
+def test_dirichlet():
+    alpha = np.array([1.5, 2.0, 0.7])
+    x = np.array([[0.2, 0.3], [0.5, 0.1], [0.3, 0.6]])
+    np.testing.assert_allclose(cst.dirichlet.logpdf(x, alpha).numpy(),
+                               ss.dirichlet.logpdf(x, alpha), rtol=1e-12)
+    np.testing.assert_allclose(cst.dirichlet.pdf(x[:, 0], alpha).numpy(),
+                               ss.dirichlet.pdf(x[:, 0], alpha), rtol=1e-12)
+    # x by its first K - 1 rows (so that finite differences stay on the simplex)
+    assert grads_ok(lambda x, alpha: cst.dirichlet.logpdf(x, alpha), x[:2], alpha)
+
+
+# ---------------------------------------------------------------- without SciPy
+
+
+def _without_scipy(code: str) -> subprocess.CompletedProcess:
+    """Run code in a fresh interpreter in which ``import scipy`` fails."""
+    blocked = "import sys; sys.modules['scipy'] = None\n" + textwrap.dedent(code)
+    return subprocess.run([sys.executable, "-c", blocked], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_without_scipy_the_modules_import_and_calls_say_how_to_install_it():
+    run = _without_scipy("""
+        import numpy as np
+        import chainrule as cr
+        import chainrule.ops.special
+        from chainrule.scipy import special, stats
+        print(special.expit(0.0).item(), special.logsumexp([0.0, 0.0]).item(),
+              stats.norm.logpdf(0.0).item())
+        for call in (lambda: special.gammaln(1.5), lambda: special.polygamma(1, 1.5),
+                     lambda: stats.norm.cdf(0.0), lambda: stats.t.logpdf(0.0, np.array(2.0))):
+            try:
+                call()
+            except ImportError as exc:
+                print("ImportError:", exc)
+    """)
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert np.allclose([float(v) for v in lines[0].split()],
+                       [0.5, np.log(2.0), -0.5 * np.log(2 * np.pi)], rtol=1e-15)
+    assert len(lines) == 5
+    assert lines[1].startswith("ImportError: gammaln: chainrule's special functions compute "
+                               "with SciPy, which is not installed: pip install "
+                               "chainrule[scipy]")
+    assert lines[3].startswith("ImportError: norm.cdf: ") and lines[4].startswith(
+        "ImportError: t.logpdf: ")
+    assert all("pip install chainrule[scipy]" in line for line in lines[1:])
+
+
+def test_without_scipy_the_property_tests_of_these_entries_skip_saying_why():
+    run = _without_scipy("""
+        import pytest
+        raise SystemExit(pytest.main(["tests/test_properties.py", "-q", "-rs", "-p",
+                                      "no:cacheprovider", "-k",
+                                      "test_float64_derivatives and (gammaln or xlogy)"]))
+    """)
+    assert run.returncode == 0, run.stdout + run.stderr
+    # "SKIPPED [2] <where>: <reason>": both entries' draws skipped, with the reason
+    assert "SKIPPED [2] " in run.stdout and "passed" not in run.stdout
+    assert ("SciPy is not installed, and the special functions compute with it: pip "
+            "install chainrule[scipy]") in run.stdout
