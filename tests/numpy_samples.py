@@ -120,9 +120,12 @@ for _name in ("sin", "cos", "arctan", "sinh", "cosh", "tanh", "arcsinh", "exp", 
 unary("sinc", np.array([0.0, 0.5, -1.3]), label="at 0")
 for _name in ("log", "log2", "log10", "log1p", "sqrt"):
     unary(_name, positive(2, 3))
-for _name in ("tan", "arcsin", "arccos", "arctanh"):
+for _name in ("tan", "arcsin", "arccos", "arctanh", "asin", "acos", "atanh"):
     unary(_name, unit(2, 3))
-unary("arccosh", real(2, 3, low=1.2, high=3.0))
+for _name in ("arccosh", "acosh"):
+    unary(_name, real(2, 3, low=1.2, high=3.0))
+for _name in ("asinh", "atan"):  # NumPy 2's array-API names
+    unary(_name, real(2, 3))
 for _name in ("absolute", "abs", "fabs", "cbrt", "reciprocal"):
     unary(_name, distinct(2, 3))
 # On real input real, conj and conjugate are the identity, imag and angle constants.
@@ -146,7 +149,7 @@ for _name in ("add", "subtract", "multiply", "logaddexp", "logaddexp2"):
     binary(_name, real(2, 3), real(3), label="broadcast")
 for _name in ("divide", "true_divide"):
     binary(_name, real(2, 3), positive(2, 3))
-for _name in ("power", "float_power"):
+for _name in ("power", "float_power", "pow"):
     binary(_name, positive(2, 3), real(2, 3))
 sample("power", lambda np, x: np.power(x, 3), real(4), label="integer exponent")
 sample("multiply", lambda np, x: np.multiply(x, 2.5), real(4), label="python float")
@@ -158,11 +161,15 @@ _base = distinct(2, 3)
 for _name in ("maximum", "minimum", "fmax", "fmin"):
     binary(_name, _base, _base + _rng.choice([-0.1, 0.1], _base.shape))
 binary("hypot", distinct(2, 3), real(2, 3))
-binary("arctan2", distinct(2, 3), real(2, 3))
+for _name in ("arctan2", "atan2"):
+    binary(_name, distinct(2, 3), real(2, 3))
+binary("nextafter", real(2, 3), real(2, 3))  # x moved by one ulp: derivative 1 and 0
 binary("copysign", distinct(2, 3), distinct(2, 3))
 # x / y = 2.3, -2.8, 2.63 ...: far from the jumps at integers.
 for _name in ("mod", "remainder", "fmod"):
     binary(_name, np.array([2.3, -5.6, 7.9, -0.4]), np.array([1.0, 2.0, 3.0, 1.5]))
+sample("divmod", lambda np, x, y: np.divmod(x, y), np.array([2.3, -5.6, 7.9]),
+       np.array([1.0, 2.0, 3.0]))
 sample("ldexp", lambda np, x: np.ldexp(x, np.array([1, -2, 3])), real(3))
 
 # ---------------------------------------------------------------- reductions
@@ -181,6 +188,7 @@ for _name in ("cumsum", "cumprod"):
     unary(_name, real(2, 3))
     sample(_name, lambda np, x, name=_name: resolve(np, name)(x, axis=1), real(2, 3),
            label="axis=1")
+sample("ptp", lambda np, x: np.ptp(x, axis=1), distinct(2, 3))
 sample("average", lambda np, x, w: np.average(x, axis=0, weights=w), real(3, 2), positive(3))
 
 # ---------------------------------------------------------------- products
@@ -196,6 +204,9 @@ sample("tensordot", lambda np, a, b: np.tensordot(a, b, axes=([0, 2], [1, 0])),
 sample("matmul", lambda np, a, b: np.matmul(a, b), real(2, 2, 3), real(3, 2), label="stacked")
 sample("inner", lambda np, a, b: np.inner(a, b), real(2, 3), real(3))
 sample("vdot", lambda np, a, b: np.vdot(a, b), real(2, 2), real(2, 2))
+sample("vecdot", lambda np, x, y: np.vecdot(x, y), real(2, 3), real(3))
+sample("matvec", lambda np, a, x: np.matvec(a, x), real(2, 3), real(2, 3))
+sample("vecmat", lambda np, x, a: np.vecmat(x, a), real(2), real(2, 3))
 sample("einsum", lambda np, a, b: np.einsum("ij,jk->ik", a, b), real(2, 3), real(3, 2))
 sample("einsum", lambda np, a: np.einsum("ii->", a), real(3, 3), label="trace")
 sample("kron", lambda np, a, b: np.kron(a, b), real(2, 2), real(2, 3))
@@ -214,6 +225,7 @@ sample("expand_dims", lambda np, x: np.expand_dims(x, 0), real(3))
 sample("moveaxis", lambda np, x: np.moveaxis(x, 0, -1), real(2, 3, 2))
 sample("swapaxes", lambda np, x: np.swapaxes(x, 0, 1), real(2, 3))
 sample("rollaxis", lambda np, x: np.rollaxis(x, 2, 0), real(2, 3, 2))
+sample("broadcast_arrays", lambda np, x, y: np.broadcast_arrays(x, y), real(3), real(2, 1))
 sample("broadcast_to", lambda np, x: np.broadcast_to(x, (2, 3)), real(3))
 sample("atleast_1d", lambda np, x: np.atleast_1d(x), real())
 sample("atleast_2d", lambda np, x: np.atleast_2d(x), real(3))
@@ -276,7 +288,12 @@ sample("take_along_axis", lambda np, x: np.take_along_axis(x, np.array([[2, 0], 
        real(2, 3))
 sample("meshgrid", lambda np, x, y: np.meshgrid(x, y), real(3), real(2))
 sample("array", lambda np, x, y: np.array([x, y]), real(3), real(3))
-sample("asarray", lambda np, x: np.asarray(x), real(3))
+for _name in ("asarray", "asanyarray", "ascontiguousarray"):
+    sample(_name, lambda np, x, name=_name: resolve(np, name)(x), real(3))
+# chainrule.numpy's own: the conversion of array-likes holding tensors.
+sample("asarray_like", lambda np, x, y: np.asarray_like([x, [2.0, 1.0, 0.5] * y]), real(3),
+       real(3))
+sample("astype", lambda np, x: parts(np, np.astype(x, np.complex128)), real(3))
 sample("copy", lambda np, x: np.copy(x), real(3))
 sample("r_", lambda np, x, y: np.r_[x, y, 1.0], real(2), real(3))
 sample("c_", lambda np, x, y: np.c_[x, y], real(3), real(3))
@@ -294,6 +311,12 @@ sample("linalg.norm", lambda np, x: np.linalg.norm(x, axis=1, keepdims=True), re
        label="axis=1 keepdims")
 sample("linalg.norm", lambda np, x: np.linalg.norm(x, ord="fro", axis=(1, 2)), real(2, 2, 3),
        label="axis pair")
+sample("linalg.vector_norm", lambda np, x: np.linalg.vector_norm(x, ord=3, axis=0),
+       distinct(2, 3))
+sample("linalg.matrix_norm", lambda np, a: np.linalg.matrix_norm(a), real(2, 3))
+sample("linalg.matrix_norm", lambda np, a: np.linalg.matrix_norm(a, ord="nuc"),
+       matrix(3) + distinct(3, 3), label="nuc")
+sample("linalg.matrix_transpose", lambda np, a: np.linalg.matrix_transpose(a), real(2, 2, 3))
 sample("linalg.inv", lambda np, a: np.linalg.inv(a), matrix(3))
 sample("linalg.inv", lambda np, a: np.linalg.inv(a), np.stack([matrix(2), matrix(2)]),
        label="stacked")
@@ -337,6 +360,7 @@ sample("linalg.svd", lambda np, a: _svd_product(np, a, True), _singular_matrix,
        label="full_matrices=True")
 sample("linalg.svd", lambda np, a: np.linalg.svd(a, compute_uv=False), _singular_matrix,
        label="compute_uv=False")
+sample("linalg.svdvals", lambda np, a: np.linalg.svdvals(a), _singular_matrix)
 sample("linalg.matrix_power", lambda np, a: np.linalg.matrix_power(a, 3), matrix(2))
 sample("linalg.matrix_power", lambda np, a: np.linalg.matrix_power(a, -2), matrix(2),
        label="negative")
@@ -392,7 +416,8 @@ NOT_DIFFERENTIABLE: dict[str, str] = {
                      "signbit", "logical_and", "logical_or", "logical_not", "logical_xor",
                      "all", "any", "bitwise_and", "bitwise_or", "bitwise_xor",
                      "bitwise_not", "invert", "left_shift", "right_shift", "gcd", "lcm",
-                     "unique", "linalg.matrix_rank"], INTEGER),
+                     "bitwise_count", "bitwise_invert", "bitwise_left_shift",
+                     "bitwise_right_shift", "isnat", "unique", "linalg.matrix_rank"], INTEGER),
     **dict.fromkeys(["floor", "ceil", "trunc", "rint", "fix", "round", "around", "sign",
                      "heaviside", "floor_divide"], CONSTANT),
     **dict.fromkeys(["zeros", "ones", "empty", "full", "eye", "identity", "arange",
@@ -401,6 +426,9 @@ NOT_DIFFERENTIABLE: dict[str, str] = {
                      "fft.rfftfreq"], CREATION),
     **dict.fromkeys(["shape", "ndim", "size", "result_type", "promote_types", "can_cast",
                      "iscomplexobj", "isrealobj", "isscalar", "iterable", "broadcast_shapes",
-                     "finfo", "iinfo", "issubdtype", "dtype"], INSPECT),
+                     "finfo", "iinfo", "issubdtype", "dtype", "shares_memory",
+                     "may_share_memory"], INSPECT),
+    "put_along_axis": "writes into its argument in place and returns None, as NumPy's: "
+                      "refused on tensors (the graph cannot follow an in-place write)",
     "random": "NumPy's random functions, not differentiated (as in HIPS autograd)",
 }

@@ -40,6 +40,15 @@ def leaves(value) -> list:
 # ---------------------------------------------------------------- the sample table
 
 
+# NumPy 2 deprecates row_stack and 2-vectors in cross, and chainrule.numpy warns as
+# NumPy does; the issue asks for both.
+def DEPRECATED_IN_NUMPY_2(test):
+    for message in (".*row_stack", "(?i).*arrays of 2-dimensional vectors"):
+        test = pytest.mark.filterwarnings(f"ignore:{message}:DeprecationWarning")(test)
+    return test
+
+
+@DEPRECATED_IN_NUMPY_2
 @pytest.mark.parametrize("case", SAMPLES, ids=[s.id for s in SAMPLES])
 def test_derivatives(case):
     namespace = cnp()
@@ -47,9 +56,18 @@ def test_derivatives(case):
                        modes=("fwd", "rev"))
 
 
-IN_NUMPY = [s for s in SAMPLES if s.name not in ("r_", "c_")]
+def _in_numpy(name: str) -> bool:
+    try:
+        resolve(numpy, name)
+    except AttributeError:  # chainrule.numpy's own names (asarray_like)
+        return False
+    return name not in ("r_", "c_")  # index tricks, not calls: test_index_tricks_match_numpy
 
 
+IN_NUMPY = [s for s in SAMPLES if _in_numpy(s.name)]
+
+
+@DEPRECATED_IN_NUMPY_2
 @pytest.mark.parametrize("case", IN_NUMPY, ids=[s.id for s in IN_NUMPY])
 def test_values_match_numpy(case):
     """The same call on tensors gives tensors with NumPy's values, shapes and dtypes."""

@@ -247,7 +247,7 @@ def refusal(call) -> str:
     return str(direct.value)
 
 
-@pytest.mark.parametrize("ufunc", [np.frexp, np.spacing, np.nextafter, np.modf],
+@pytest.mark.parametrize("ufunc", [np.frexp, np.spacing, np.modf],
                          ids=lambda u: u.__name__)
 def test_an_unsupported_ufunc_is_refused(ufunc):
     nin = ufunc.nin
@@ -277,7 +277,7 @@ def test_a_function_without_counterpart_is_refused():
 def test_out_on_a_tensor_that_requires_grad_is_refused(call):
     message = refusal(call)
     assert "out=" in message
-    assert re.search(r"numpy\.(sin|add|sum|multiply)", message), message
+    assert re.search(r"\b(sin|add|sum|multiply)\b", message), message
     assert re.search(r"assign|instead|return", message), message
 
 
