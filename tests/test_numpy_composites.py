@@ -47,6 +47,8 @@ VALUES = {
     "sort 0-d axis None": lambda np, T: np.sort(T(SCALAR), axis=None),
     "argsort ties": lambda np, T: np.argsort(T(TIES), axis=1, kind="stable"),
     "argsort axis None": lambda np, T: np.argsort(T(TIES), axis=None, kind="stable"),
+    "argsort 0-d": lambda np, T: np.argsort(T(SCALAR)),
+    "argpartition 0-d": lambda np, T: np.argpartition(T(SCALAR), 0, axis=0),
     "partition": lambda np, T: np.partition(T(V), 2)[2],
     "partition axis 0": lambda np, T: np.partition(T(A), 1, axis=0)[1],
     "partition kth list": lambda np, T: np.partition(T(V), [1, 4])[[1, 4]],
@@ -266,6 +268,61 @@ GRADS = {
 def test_second_derivatives_in_both_modes(name):
     f, args = GRADS[name]
     assert check_grads(f, args, order=2, modes=("fwd", "rev"))
+
+
+Z = numpy.array([1.0 + 2.0j, -1.0 + 0.5j, 0.3 - 1.0j, 2.0 + 0.1j])
+ZM = numpy.outer(Z[:3], Z[1:]) + numpy.eye(3)
+
+COMPLEX_GRADS = {
+    "sort": lambda z: cnp.sort(z) * z,  # lexicographic, as NumPy sorts complex numbers
+    "diff gradient": lambda z: (cnp.diff(z * z, prepend=1j), cnp.gradient(z ** 3, 0.5)),
+    "cross": lambda z: cnp.cross(z[:3], z[1:] ** 2),
+    "kron trace": lambda z: (cnp.kron(z[:2], z[2:] ** 2), cnp.trace(cnp.outer(z, z), 1)),
+    "diag tril triu": lambda z: (cnp.diag(z ** 2, 1), cnp.tril(cnp.outer(z, z)),
+                                 cnp.triu(cnp.outer(z, z), -1)),
+    "nan_to_num select": lambda z: (cnp.nan_to_num(z * z),
+                                    cnp.select([numpy.array([True, False, True, False])],
+                                               [z ** 2], z)),
+    "insert r_": lambda z: (cnp.insert(z, 1, z[3] ** 2), cnp.r_[z, 1.0, z ** 2]),
+    "matrix rearranged": lambda m: (cnp.rot90(m ** 2), cnp.diagonal(m, 1), cnp.vsplit(m, 3)[1]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(COMPLEX_GRADS))
+def test_complex_second_derivatives_in_both_modes(name):
+    f = COMPLEX_GRADS[name]
+    assert check_grads(f, (ZM if name == "matrix rearranged" else Z,), order=2,
+                       modes=("fwd", "rev"))
+
+
+def test_complex_gradient_of_a_real_loss_is_dx_minus_i_dy():
+    def loss(z):
+        return (cnp.sum(cnp.real(cnp.sort(z) * numpy.arange(4.0))) +
+                cnp.sum(cnp.imag(cnp.cross(z[:3], z[1:]) ** 2)))
+    got = cr.grad(loss)(cr.tensor(Z)).numpy()
+    eps, expected = 1e-6, []
+    for i in range(4):
+        step = numpy.zeros(4, complex)
+        step[i] = eps
+        dx = (loss(Z + step).numpy() - loss(Z - step).numpy()) / (2 * eps)
+        dy = (loss(Z + 1j * step).numpy() - loss(Z - 1j * step).numpy()) / (2 * eps)
+        expected.append(dx - 1j * dy)
+    numpy.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-6)
+
+
+def test_vmap_matches_a_loop():
+    batch = rng.standard_normal((3, 4, 4))
+    functions = [lambda x: cnp.sort(x, 0), lambda x: cnp.partition(x, 1, axis=1)[:, 1],
+                 lambda x: cnp.gradient(x, [0.0, 1.0, 3.0, 4.0], 2.0, edge_order=2)[0],
+                 lambda x: cnp.insert(x, [1, 2], x[0, :2]), lambda x: cnp.r_[x[0], 1.0, x[1]],
+                 lambda x: cnp.select([x > 0.5], [x], x ** 2), lambda x: cnp.diag(x[0], 1)]
+    for f in functions:
+        looped = numpy.stack([f(cr.tensor(x)).numpy() for x in batch])
+        numpy.testing.assert_allclose(cr.vmap(f)(cr.tensor(batch)).numpy(), looped)
+        def loss(x, f=f):
+            return (f(x) ** 2).sum()
+        looped = numpy.stack([cr.grad(loss)(cr.tensor(x)).numpy() for x in batch])
+        numpy.testing.assert_allclose(cr.vmap(cr.grad(loss))(cr.tensor(batch)).numpy(), looped)
 
 
 def test_sort_gradient_goes_to_the_sorted_element_ties_in_order():

@@ -36,10 +36,13 @@ argsort_p = primitive("argsort", _argsort_impl, None, nin=1, batch="axis")
 argpartition_p = primitive("argpartition", _argpartition_impl, None, nin=1, batch="axis")
 
 
-def _flat_or_axis(a, axis, op: str):
-    """(a, axis) with axis None meaning the flattened a, as NumPy's sorting functions."""
+def _flat_or_axis(a, axis, op: str, indices: bool = False):
+    """(a, axis) with axis None meaning the flattened a, as NumPy's sorting functions.
+    NumPy's argsort and argpartition (``indices``) read a 0-d a as of shape (1,)."""
     a = asarray_like(a)
-    if axis is None:
+    if axis is None or (indices and a.ndim == 0):
+        if axis is not None:
+            axis_index(axis, 1, op)
         return ravel(a), 0
     return a, axis_index(axis, a.ndim, op)
 
@@ -53,7 +56,7 @@ def _refuse_order(order, op: str) -> None:
 def argsort(a, axis=-1, kind=None, order=None, *, stable=None) -> Tensor:
     """Indices that sort a along ``axis`` (always stable; ``kind`` is ignored)."""
     _refuse_order(order, "argsort")
-    a, axis = _flat_or_axis(a, axis, "argsort")
+    a, axis = _flat_or_axis(a, axis, "argsort", indices=True)
     return argsort_p(a, axis)
 
 
@@ -82,7 +85,7 @@ def _kth(kth, op: str):
 def argpartition(a, kth, axis=-1, kind="introselect", order=None) -> Tensor:
     """Indices that partition a along ``axis`` around the kth element(s)."""
     _refuse_order(order, "argpartition")
-    a, axis = _flat_or_axis(a, axis, "argpartition")
+    a, axis = _flat_or_axis(a, axis, "argpartition", indices=True)
     return argpartition_p(a, axis, _kth(kth, "argpartition"))
 
 
