@@ -227,3 +227,11 @@ def test_complex_parts_match_numpy_and_differentiate_on_real_paths():
     numpy.testing.assert_allclose(np.angle(z, deg=True).numpy(), numpy.angle(z, deg=True))
     check_grads(lambda x: np.sum(np.imag(x * (1 + 2j)) ** 2 + np.real(np.exp(1j * x))
                                  + np.angle(x + 2j)), (V,), order=2, modes=("fwd", "rev"))
+
+
+def test_elementwise_functions_that_are_not_ufuncs():
+    values = numpy.array([-1.5, 0.0, 0.25, 2.7])
+    numpy.testing.assert_allclose(np.sinc(values).numpy(), numpy.sinc(values))
+    assert np.sinc(numpy.arange(3)).dtype == numpy.float64
+    numpy.testing.assert_array_equal(np.fix(values).numpy(), numpy.fix(values))
+    check_grads(lambda x: np.sinc(x) * x, (values,), order=2, modes=("fwd", "rev"))

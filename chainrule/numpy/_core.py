@@ -9,7 +9,6 @@ the op computes in that dtype and its derivative does too.
 from __future__ import annotations
 
 import functools
-import operator
 
 import numpy as np
 
@@ -130,7 +129,7 @@ def float_result(x: Tensor) -> Tensor:
 
 def no_out(name: str, out) -> None:
     if out is not None:
-        raise TypeError(f"{name}: out= is not supported by chainrule.numpy (the result "
+        raise TypeError(f"numpy.{name}: out= is not supported by chainrule.numpy (the result "
                         "would be written outside the graph); use the returned tensor")
 
 
@@ -138,7 +137,7 @@ def unsupported_keywords(name: str, **given) -> None:
     """Refuse NumPy keywords that chainrule does not honour, by name, when they are set."""
     for keyword, value in given.items():
         if value is not _NOT_GIVEN:
-            raise TypeError(f"{name}: the argument {keyword}= is not supported by "
+            raise TypeError(f"numpy.{name}: the argument {keyword}= is not supported by "
                             "chainrule.numpy; leave it out, or compute on .numpy() values "
                             "when no gradient is needed")
 
@@ -153,10 +152,3 @@ class _NotGiven:
 
 _NOT_GIVEN = _NotGiven()
 
-
-def index(value, name: str, what: str) -> int:
-    try:
-        return operator.index(value)
-    except TypeError:
-        raise TypeError(f"{name}: {what} must be an int, got {value!r} "
-                        f"({type(value).__name__})") from None

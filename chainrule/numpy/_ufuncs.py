@@ -16,9 +16,11 @@ import functools
 
 import numpy as np
 
+from .. import ops
+from ..ops import ufuncs as ufunc_ops
 from ..tensor import Tensor
 from ..ufunc_dispatch import _UFUNCS
-from ._core import asarray_like, cast_to, ufunc_input_dtypes
+from ._core import asarray_like, cast_to, float_result, ufunc_input_dtypes
 
 _WEAK_SCALARS = (bool, int, float, complex)
 
@@ -87,5 +89,23 @@ def ufunc_functions() -> dict:
     return functions
 
 
+# NumPy's elementwise functions that are not ufuncs (numpy.sinc(t) reaches them through
+# __array_function__).
+
+
+def sinc(x):
+    """sin(πx) / (πx), 1 at 0 (NumPy's normalized sinc); float64 for integer input."""
+    return ufunc_ops.sinc(float_result(asarray_like(x)))
+
+
+def fix(x, out=None):
+    """Rounded toward zero (NumPy's fix; not differentiable, as trunc)."""
+    if out is not None:
+        raise TypeError("numpy.fix: out= is not supported by chainrule.numpy (the result "
+                        "would be written outside the graph); use the returned tensor")
+    x = asarray_like(x)
+    return ops.trunc(x) if x.dtype.kind in "fc" else ops.copy(x)
+
+
 globals().update(ufunc_functions())
-__all__ = sorted(ufunc_functions())
+__all__ = sorted(ufunc_functions()) + ["sinc", "fix"]
