@@ -166,6 +166,33 @@ def test_gradient_of_a_complex_input_is_the_conjugate_derivative():
     assert np.allclose(got, expected, atol=1e-6)
 
 
+@pytest.mark.parametrize("n", [5, 6])
+def test_numpy_style_energy_through_grad_jacrev_and_hessian(n):
+    # Parseval: sum |fft(x)|^2 = n sum x^2, and the halved spectrum counts its mirrored
+    # frequencies twice; so the gradient is 2n x and the Hessian 2n I, in closed form.
+    def energy(x):
+        return np.sum(np.abs(np.fft.fft(x)) ** 2)
+
+    def halved_energy(x):
+        counts = np.array([1.0 if k == 0 or 2 * k == n else 2.0 for k in range(n // 2 + 1)])
+        return np.sum(counts * np.abs(np.fft.rfft(x)) ** 2)
+    x = cr.tensor(RNG.standard_normal(n), dtype="float64")
+    for f in (energy, halved_energy):
+        assert np.allclose(cr.grad(f)(x).numpy(), 2 * n * x.numpy())
+        assert np.allclose(cr.jacrev(cr.grad(f))(x).numpy(), 2 * n * np.eye(n))
+        assert np.allclose(cr.hessian(f)(x).numpy(), 2 * n * np.eye(n))
+
+
+def test_holomorphic_gradient_is_the_transpose():
+    # sum(w * ifft(z)) is holomorphic with derivative the transpose of ifft applied to w;
+    # the DFT matrix is symmetric, so that is ifft(w) (at the same norm).
+    w = Z[0, 0]
+    z = cr.tensor(Z[1, 1])
+    for norm in ("backward", "ortho", "forward"):
+        g = cr.grad(lambda v: cr.sum(F.ifft(v, norm=norm) * w), holomorphic=True)(z)
+        assert np.allclose(g.numpy(), np.fft.ifft(w, norm=norm))
+
+
 def test_gradients_keep_single_precision():
     x = cr.tensor(X[0].astype(np.float32), requires_grad=True)
     cr.sum(real_view(F.rfft(x, n=7))).backward()
