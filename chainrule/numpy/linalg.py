@@ -237,16 +237,26 @@ def qr(a, mode="reduced"):
 def eigh(a, UPLO="L"):
     """EighResult(eigenvalues, eigenvectors) of a symmetric matrix, read from its lower
     (UPLO='L') or upper ('U') triangle; eigenvalues ascending, eigenvectors unit columns."""
-    x = _square(a, "eigh")
+    return _eigh(a, UPLO, "eigh")
+
+
+def _eigh(a, UPLO, name):
+    x = _square(a, name)
     if UPLO not in ("L", "U"):
-        raise ValueError(f"eigh: UPLO must be 'L' or 'U', got {UPLO!r}")
+        raise ValueError(f"{name}: UPLO must be 'L' or 'U', got {UPLO!r}")
     packed = dec.eigh_p(x if UPLO == "L" else _mT(x))
-    return EighResult(packed[..., 0, :], packed[..., 1:, :])
+    return EighResult(_real_values(packed[..., 0, :]), packed[..., 1:, :])
 
 
 def eigvalsh(a, UPLO="L"):
     """The eigenvalues of a symmetric matrix, ascending (see eigh)."""
-    return eigh(a, UPLO).eigenvalues
+    return _eigh(a, UPLO, "eigvalsh").eigenvalues
+
+
+def _real_values(x):
+    """Eigenvalues of a Hermitian matrix and singular values are real, as NumPy returns
+    them (a complex matrix's are packed with its complex vectors)."""
+    return ops.real(x) if x.dtype.kind == "c" else x
 
 
 def _complement(x, first):
@@ -264,14 +274,17 @@ def eig(a):
     are differentiable (|v|², v_i·conj(v_j) within one eigenvector, the eigenvalues):
     others raise ValueError in the backward pass, as PyTorch does; forward mode keeps the
     phases still (Im(v_jᴴ dv_j) = 0)."""
-    x = _square(a, "eig")
-    packed = dec.eig_p(x)
+    return _eig(a, "eig")
+
+
+def _eig(a, name):
+    packed = dec.eig_p(_square(a, name))
     return EigResult(packed[..., 0, :], packed[..., 1:, :])
 
 
 def eigvals(a):
     """The eigenvalues of a general square matrix (see eig)."""
-    return eig(a).eigenvalues
+    return _eig(a, "eigvals").eigenvalues
 
 
 def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
@@ -281,7 +294,7 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
     x = _matrix(a, "svd")
     m, n = shape_of(x)[-2:]
     packed = dec.svd_p(x, bool(full_matrices))
-    u, s, v = packed[..., :m, :], packed[..., m, :], packed[..., m + 1:, :]
+    u, s, v = packed[..., :m, :], _real_values(packed[..., m, :]), packed[..., m + 1:, :]
     if not compute_uv:
         return s
     if full_matrices and m > n:

@@ -65,6 +65,14 @@ def _safe_reciprocal(d):
     return where(zero, 0, 1 / where(zero, 1, d))
 
 
+def _real_only(ans, name):
+    """The rules of cholesky, eigh, svd, qr and pinv are those of real matrices."""
+    if ans.dtype.kind == "c":
+        raise TypeError(f"{name}: derivatives for complex matrices are not implemented "
+                        f"(only eig's are); the values are NumPy's, differentiate the real "
+                        f"case, or use eig for a general complex matrix")
+
+
 def _gaps(v):
     """gaps[..., i, j] = 1 / (v_j - v_i), 0 where v_j == v_i (the diagonal included)."""
     return _safe_reciprocal(expand_dims(v, -2) - expand_dims(v, -1))
@@ -81,6 +89,7 @@ def _phi(n, dtype):
 
 
 def _cholesky_vjp(g, ans, x):
+    _real_only(ans, "cholesky")
     n, dtype = shape_of(ans)[-1], ans.dtype
     inner = matmul(_mT(ans), g) * _phi(n, dtype)
     left = solve_p(_mT(ans), inner)                     # L⁻ᵀ Φ(Lᵀ L̄)
@@ -89,6 +98,7 @@ def _cholesky_vjp(g, ans, x):
 
 
 def _cholesky_jvp(tangents, ans, x):
+    _real_only(ans, "cholesky")
     n, dtype = shape_of(ans)[-1], ans.dtype
     da = _sym_lower(tangents[0], n, dtype)
     middle = solve_p(ans, _mT(solve_p(ans, da)))        # L⁻¹ dA L⁻ᵀ (dA symmetric)
@@ -117,6 +127,7 @@ def _unpack_eigh(packed):
 
 
 def _eigh_vjp(g, ans, x):
+    _real_only(ans, "eigh")
     w, v = _unpack_eigh(ans)
     gw, gv = _unpack_eigh(g)
     n, dtype = shape_of(w)[-1], ans.dtype
@@ -125,6 +136,7 @@ def _eigh_vjp(g, ans, x):
 
 
 def _eigh_jvp(tangents, ans, x):
+    _real_only(ans, "eigh")
     w, v = _unpack_eigh(ans)
     n, dtype = shape_of(w)[-1], ans.dtype
     s = matmul(matmul(_mT(v), _sym_lower(tangents[0], n, dtype)), v)
@@ -161,6 +173,7 @@ def _unpack_svd(packed, m):
 
 
 def _svd_vjp(g, ans, x, full):
+    _real_only(ans, "svd")
     m, n = shape_of(x)[-2:]
     u, s, v = _unpack_svd(ans, m)
     gu, gs, gv = _unpack_svd(g, m)
@@ -179,6 +192,7 @@ def _svd_vjp(g, ans, x, full):
 
 
 def _svd_jvp(tangents, ans, x, full):
+    _real_only(ans, "svd")
     m, n = shape_of(x)[-2:]
     u, s, v = _unpack_svd(ans, m)
     (t,) = tangents
@@ -273,6 +287,7 @@ def _qr_tall_jvp(q, r, t):
 
 
 def _qr_vjp(g, ans, x, complete):
+    _real_only(ans, "qr")
     m, n = _check_qr_differentiable(x, complete)
     q, r = _unpack_qr(ans, m, n, complete)
     gq, gr = _unpack_qr(g, m, n, complete)
@@ -285,6 +300,7 @@ def _qr_vjp(g, ans, x, complete):
 
 
 def _qr_jvp(tangents, ans, x, complete):
+    _real_only(ans, "qr")
     m, n = _check_qr_differentiable(x, complete)
     q, r = _unpack_qr(ans, m, n, complete)
     (t,) = tangents
@@ -314,6 +330,7 @@ def _pinv_impl(x, options):
 
 
 def _pinv_vjp(g, ans, x, options):
+    _real_only(ans, "pinv")
     p = ans
     gt = _mT(g)
     left = matmul(gt, matmul(p, _mT(p)))
@@ -323,6 +340,7 @@ def _pinv_vjp(g, ans, x, options):
 
 
 def _pinv_jvp(tangents, ans, x, options):
+    _real_only(ans, "pinv")
     p, tt = ans, _mT(tangents[0])
     first = matmul(p, matmul(_mT(p), tt))
     second = matmul(tt, matmul(_mT(p), p))
