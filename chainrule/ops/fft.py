@@ -9,14 +9,17 @@ s= are getitem / pad around them (chainrule.numpy.fft), so each rule sees equal 
 The transforms are linear, so the JVP is the transform of the tangent. The VJP is the
 plain transpose (the JAX convention: no conjugation). The DFT matrix is symmetric, so
 fft's transpose is fft itself with the same norm. The halved transforms are only real-
-linear; with R the index reversal x[j] -> x[-j mod n] on the transformed axes (for a real
-array, conj(rfftn(x)) = rfftn(R x) and conj's part in irfftn is R of its output):
+linear, and their transposes would need a complex conjugate; with R the index reversal
+x[j] -> x[-j mod n] on the transformed axes, conj(rfftn(x)) = rfftn(R x) for a real x and
+irfftn(conj(z)) = R irfftn(z), so R stands in for it and the rules stay within these
+primitives:
 
-- rfftn's transpose, Re(F^T [g; 0]), is R irfftn(g / c) at the swapped norm, where c
-  counts each kept frequency once for itself and once for its mirror (1 at 0 and, for
-  even n, at n / 2; 2 elsewhere), which irfftn would otherwise double;
-- irfftn's transpose is c * rfftn(R g) at the swapped norm (c as above: JAX's
-  _irfft_transpose, with conj(rfftn(g)) written as rfftn(R g)).
+- rfftn's transpose, Re(F^T [g; 0]) (F the whole DFT, the dropped frequencies zero), is
+  R irfftn(g / c) at the swapped norm. c counts how often each kept frequency stands in
+  the whole spectrum (1 at 0 and, for even n, at n / 2; 2 elsewhere, for k and n - k),
+  which irfftn's Hermitian reading would otherwise add back;
+- irfftn's transpose is c * rfftn(R g) at the swapped norm (JAX's _irfft_transpose,
+  conj(c * rfftn(g)), with the conjugate written as R).
 
 "Swapped norm": a transform at norm "backward" scales by 1 and its inverse by 1/N, and
 the transpose of a scale is itself, so the transposed transform runs at the norm that
