@@ -10,8 +10,9 @@ and branch cuts by far more than the finite-difference step, so a failure means 
 rule, not a point where the derivative does not exist. Functions of several outputs, or
 of outputs with arbitrary signs or phases (eigenvectors, singular vectors), are sampled
 through losses that do not depend on those choices. Complex results are checked
-through their real and imaginary parts (``parts``), complex inputs are built from real
-ones (``x + 1j * y``), so every differentiated argument is a real float64 array.
+through their real and imaginary parts (``parts``); complex inputs are either built from
+real ones (``x + 1j * y``) or given as complex128 arrays (the "complex input" samples,
+checked with JAX's convention: the VJP is the transpose of the JVP).
 
 This module imports NumPy only: the table is built at collection time, and
 chainrule.numpy is imported inside the tests, so a missing part of the namespace fails
@@ -52,8 +53,11 @@ SAMPLES: list[Sample] = []
 
 def sample(name: str, call: Callable, *args, label: str = "") -> None:
     order = 3 if name in THIRD_ORDER else 2
-    SAMPLES.append(Sample(name, call, tuple(np.asarray(a, np.float64) for a in args),
-                          order, label))
+    SAMPLES.append(Sample(name, call, tuple(_as_argument(a) for a in args), order, label))
+
+
+def _as_argument(a):
+    return np.asarray(a, np.complex128 if np.iscomplexobj(a) else np.float64)
 
 
 def unary(name: str, x, label: str = "") -> None:
@@ -396,6 +400,51 @@ sample("fft.irfft", lambda np, x, y: np.fft.irfft(x + 1j * y), real(4), real(4),
        label="complex spectrum")
 sample("fft.fftshift", lambda np, x: np.fft.fftshift(x), real(3, 4))
 sample("fft.ifftshift", lambda np, x: np.fft.ifftshift(x, axes=1), real(3, 4))
+
+# ---------------------------------------------------------------- complex inputs
+
+
+def complex_(*shape, low=-1.5, high=1.5):
+    return real(*shape, low=low, high=high) + 1j * real(*shape, low=low, high=high)
+
+
+def right_half(*shape):
+    """Real parts in [0.5, 2]: away from the branch cut of log and sqrt on (-inf, 0]."""
+    return positive(*shape) + 1j * real(*shape)
+
+
+for _name in ("absolute", "angle", "real", "imag", "conj", "conjugate", "sin", "cos", "exp",
+              "tanh", "sinh", "cosh", "square", "negative", "exp2", "expm1", "sum", "mean",
+              "prod", "cumsum", "var", "std", "ravel", "transpose", "fft.fft", "fft.ifft",
+              "fft.fft2", "fft.ifftn", "fft.fftshift"):
+    unary(_name, right_half(2, 3) if _name == "angle" else complex_(2, 3),
+          label="complex input")
+for _name in ("log", "sqrt", "log10", "log2", "log1p", "reciprocal"):
+    unary(_name, right_half(2, 3), label="complex input")
+unary("tan", complex_(2, 3, low=-0.5, high=0.5), label="complex input")
+for _name in ("add", "subtract", "multiply", "outer", "vdot", "inner"):
+    binary(_name, complex_(3), complex_(3), label="complex input")
+binary("divide", complex_(3), right_half(3), label="complex input")
+binary("power", right_half(3), complex_(3, low=-1.0, high=1.0), label="complex input")
+binary("dot", complex_(2, 3), complex_(3), label="complex input")
+binary("matmul", complex_(2, 3), complex_(3, 2), label="complex input")
+sample("tensordot", lambda np, a, b: np.tensordot(a, b, axes=1), complex_(2, 3),
+       complex_(3), label="complex input")
+sample("einsum", lambda np, a, b: np.einsum("ij,j->i", a, b), complex_(2, 3), complex_(3),
+       label="complex input")
+sample("concatenate", lambda np, x, y: np.concatenate([x, y]), complex_(2), real(3),
+       label="complex and real")
+_complex_matrix = np.eye(3) + 0.3 * complex_(3, 3)
+for _name in ("linalg.inv", "linalg.det"):
+    unary(_name, _complex_matrix, label="complex input")
+sample("linalg.solve", lambda np, a, b: np.linalg.solve(a, b), _complex_matrix, complex_(3),
+       label="complex input")
+sample("linalg.norm", lambda np, x: np.linalg.norm(x), complex_(2, 3), label="complex input")
+sample("linalg.eig", lambda np, a: (lambda w, v: (w, np.abs(v) ** 2))(*np.linalg.eig(a)),
+       np.diag([1.0, 2.0, 3.5]) + 0.2 * complex_(3, 3), label="complex input")
+sample("linalg.eigvalsh", lambda np, a: np.linalg.eigvalsh(
+    (a + np.conj(np.swapaxes(a, -1, -2))) / 2), _eigen_matrix + 0.2j * real(3, 3),
+       label="Hermitian")
 
 # ---------------------------------------------------------------- not differentiated
 
