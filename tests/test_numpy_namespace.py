@@ -235,3 +235,15 @@ def test_elementwise_functions_that_are_not_ufuncs():
     assert np.sinc(numpy.arange(3)).dtype == numpy.float64
     numpy.testing.assert_array_equal(np.fix(values).numpy(), numpy.fix(values))
     check_grads(lambda x: np.sinc(x) * x, (values,), order=2, modes=("fwd", "rev"))
+
+
+def test_complex_var_std_and_vdot_follow_numpy():
+    z = A + 1j * POS
+    for name, kwargs in (("var", {}), ("std", {"axis": 1, "ddof": 1}),
+                         ("var", {"axis": 0, "keepdims": True})):
+        got, expected = getattr(np, name)(z, **kwargs), getattr(numpy, name)(z, **kwargs)
+        assert got.dtype == expected.dtype == numpy.float64 and got.shape == expected.shape
+        numpy.testing.assert_allclose(got.numpy(), expected)
+    numpy.testing.assert_allclose(np.vdot(z, z[::-1]).numpy(), numpy.vdot(z, z[::-1]))
+    check_grads(lambda x: np.var(x * (1 + 2j) + x * x * 1j, axis=1, ddof=1)
+                + np.std(x * 1j + x), (A,), order=2, modes=("fwd", "rev"))

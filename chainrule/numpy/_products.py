@@ -23,7 +23,11 @@ def dot(a, b, out=None):
 
 def vdot(a, b, /):
     """The dot product of the flattened arrays (the first conjugated, for complex)."""
-    return ops.vdot(*_operands(a, b))
+    a, b = _operands(a, b)
+    if a.dtype.kind == "c":
+        from ..ops.complex import conj
+        a = conj(a)
+    return ops.vdot(a, b)
 
 
 def inner(a, b, /):

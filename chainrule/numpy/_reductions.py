@@ -99,7 +99,21 @@ def _spread(op, name, a, axis, dtype, out, ddof, keepdims, where, mean, correcti
         ddof = correction
     a = asarray_like(a)
     a = float_result(a) if dtype is None else _cast(a, dtype)
+    if a.dtype.kind == "c":
+        return _complex_spread(name, a, axis, ddof, keepdims)
     return op(a, axis, ddof=ddof, keepdims=keepdims)
+
+
+def _complex_spread(name, a, axis, ddof, keepdims):
+    """NumPy's var of complex values is real: the mean of |x - mean|² (the core's var
+    squares without conjugating)."""
+    from ..ops.complex import conj, real
+    centered = a - ops.mean(a, axis, keepdims=True)
+    squares = real(centered * conj(centered))
+    total = ops.sum(squares, axis, keepdims=keepdims)
+    count = a.size // total.size if total.size else 0
+    result = total / (count - ddof)
+    return ops.sqrt(result) if name == "std" else result
 
 
 def _extreme(op, combine, name, a, axis, out, keepdims, initial, where):
