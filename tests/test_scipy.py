@@ -41,6 +41,17 @@ def grads_ok(f, *args, order=2):
     return check_grads(f, tuple(f64(a) for a in args), order=order, modes=("fwd", "rev"))
 
 
+def grads_in(function, args, differentiated) -> bool:
+    """check_grads of function(*args) in the arguments at these indices (the others
+    constant)."""
+    def f(*xs):
+        full = list(args)
+        for i, x in zip(differentiated, xs):
+            full[i] = x
+        return function(*full)
+    return grads_ok(f, *[args[i] for i in differentiated])
+
+
 # ---------------------------------------------------------------- special functions
 
 POSITIVE = np.array([0.6, 1.3, 2.7])
@@ -101,14 +112,7 @@ def test_special_values_match_scipy(name):
 @pytest.mark.parametrize("name", sorted(SPECIAL))
 def test_special_derivatives(name):
     args, differentiated = SPECIAL[name]
-    function = getattr(cs, name)
-
-    def f(*xs):
-        full = list(args)
-        for i, x in zip(differentiated, xs):
-            full[i] = x
-        return function(*full)
-    assert grads_ok(f, *[args[i] for i in differentiated])
+    assert grads_in(getattr(cs, name), args, differentiated)
 
 
 @needs_scipy
@@ -334,13 +338,7 @@ def test_distribution_derivatives(case):
     function = getattr(getattr(cst, name), method)
     if name == "laplace":  # away from the kink at x = loc
         args = (args[0] + 0.05,) + args[1:]
-
-    def f(*xs):
-        full = list(args)
-        for i, x in zip(differentiated, xs):
-            full[i] = x
-        return function(*full)
-    assert grads_ok(f, *[args[i] for i in differentiated])
+    assert grads_in(function, args, differentiated)
 
 
 @needs_scipy

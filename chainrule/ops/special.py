@@ -61,6 +61,14 @@ def _as(out, x):
     return np.asarray(out).astype(_dtype(x), copy=False)
 
 
+def _forward(name):
+    """The forward of a one-argument entry: SciPy's function of that name."""
+    def impl(x):
+        return _as(getattr(scipy_special(), name)(x), x)
+    impl.__name__ = impl.__qualname__ = f"scipy.special.{name}"
+    return impl
+
+
 def _special(name, impl, rule, save="inputs", domain="positive", doc=None):
     op = primitive(name, impl, (rule,), save=save, domain=domain, jvp="elementwise",
                    batch="elementwise")
@@ -70,25 +78,18 @@ def _special(name, impl, rule, save="inputs", domain="positive", doc=None):
 
 # ---------------------------------------------------------------- gamma family
 
-def _gammaln_impl(x):
-    return _as(scipy_special().gammaln(x), x)
-
-
-def _digamma_impl(x):
-    return _as(scipy_special().digamma(x), x)
-
 
 def _polygamma_impl(x, n):
     return _as(scipy_special().polygamma(n, x), x)
 
 
-gammaln = _special("gammaln", _gammaln_impl, lambda g, ans, x: g * digamma(x),
+gammaln = _special("gammaln", _forward("gammaln"), lambda g, ans, x: g * digamma(x),
                    doc="log|Γ(x)|; its derivative is digamma.")
-digamma = _special("digamma", _digamma_impl, lambda g, ans, x: g * polygamma_p(x, 1),
+digamma = _special("digamma", _forward("digamma"), lambda g, ans, x: g * polygamma_p(x, 1),
                    doc="ψ(x) = d/dx log Γ(x); its derivative is polygamma(1, x).")
 polygamma_p = _special("polygamma", _polygamma_impl,
                        lambda g, ans, x, n: g * polygamma_p(x, n + 1),
-                       doc="polygamma_p(x, n): the n-th derivative of digamma (n an int >= 0).")
+                       doc="polygamma_p(x, n): the n-th derivative of digamma (an int n >= 0).")
 
 
 def _gammainc_impl(x, a):
@@ -102,7 +103,7 @@ def _gammaincc_impl(x, a):
 def _gammainc_density(x, a):
     """d/dx P(a, x) = x^(a-1) e^(-x) / Γ(a). ``a`` is a constant: plain NumPy on it."""
     a = np.asarray(a, dtype=_dtype(x))
-    return exp(xlogy(a - 1, x) - x - _gammaln_impl(a))
+    return exp(xlogy(a - 1, x) - x - _as(scipy_special().gammaln(a), x))
 
 
 gammainc_p = _special("gammainc", _gammainc_impl,
@@ -116,46 +117,26 @@ gammaincc_p = _special("gammaincc", _gammaincc_impl,
 # ---------------------------------------------------------------- error function, normal
 
 
-def _erf_impl(x):
-    return scipy_special().erf(x)
-
-
-def _erfc_impl(x):
-    return scipy_special().erfc(x)
-
-
-def _erfinv_impl(x):
-    return scipy_special().erfinv(x)
-
-
-def _ndtri_impl(x):
-    return scipy_special().ndtri(x)
-
-
-def _ndtr_impl(x):
-    return scipy_special().ndtr(x)
-
-
-def _log_ndtr_impl(x):
-    return scipy_special().log_ndtr(x)
-
-
-erf = _special("erf", _erf_impl, lambda g, ans, x: g * (exp(-(x * x)) * TWO_OVER_SQRT_PI),
-               domain="real")
-erfc = _special("erfc", _erfc_impl, lambda g, ans, x: -(g * (exp(-(x * x)) * TWO_OVER_SQRT_PI)),
-                domain="real")
-erfinv = _special("erfinv", _erfinv_impl, lambda g, ans, x: g * (exp(ans * ans) * SQRT_PI_HALF),
+erf = _special("erf", _forward("erf"),
+               lambda g, ans, x: g * (exp(-(x * x)) * TWO_OVER_SQRT_PI), domain="real")
+erfc = _special("erfc", _forward("erfc"),
+                lambda g, ans, x: -(g * (exp(-(x * x)) * TWO_OVER_SQRT_PI)), domain="real")
+erfinv = _special("erfinv", _forward("erfinv"),
+                  lambda g, ans, x: g * (exp(ans * ans) * SQRT_PI_HALF),
                   save="output", domain="unit", doc="The inverse of erf on (-1, 1).")
-ndtri = _special("ndtri", _ndtri_impl, lambda g, ans, x: g * (exp(ans * ans * 0.5) * SQRT_2PI),
+ndtri = _special("ndtri", _forward("ndtri"),
+                 lambda g, ans, x: g * (exp(ans * ans * 0.5) * SQRT_2PI),
                  save="output", domain="probability",
                  doc="The standard normal quantile: the inverse of ndtr on (0, 1).")
-ndtr = _special("ndtr", _ndtr_impl, lambda g, ans, x: g * (exp(x * x * -0.5) * (1 / SQRT_2PI)),
+ndtr = _special("ndtr", _forward("ndtr"),
+                lambda g, ans, x: g * (exp(x * x * -0.5) * (1 / SQRT_2PI)),
                 domain="real", doc="The standard normal CDF.")
 # φ(x) / Φ(x) as exp(-x²/2 - log Φ(x)): no 0 / 0 far in the lower tail.
-log_ndtr = _special("log_ndtr", _log_ndtr_impl,
+log_ndtr = _special("log_ndtr", _forward("log_ndtr"),
                     lambda g, ans, x: g * (exp(x * x * -0.5 - ans) * (1 / SQRT_2PI)),
                     save="both", domain="real", doc="log of the standard normal CDF, accurate "
                                                     "in both tails.")
+
 
 # ---------------------------------------------------------------- x log y
 
@@ -190,14 +171,6 @@ xlog1py.__doc__ = "x·log(1 + y), 0 where x = 0 (whatever y)."
 # ---------------------------------------------------------------- modified Bessel
 
 
-def _i0_impl(x):
-    return scipy_special().i0(x)
-
-
-def _i1_impl(x):
-    return scipy_special().i1(x)
-
-
 def _tiny_x(out, x, v):
     """SciPy's iv and ive give NaN for |x| near the smallest normal float (1e-308);
     there both are (x/2)^v / Γ(v + 1), the first term of the series (I_{-n} = I_n)."""
@@ -219,9 +192,9 @@ def _ive_impl(x, v):
 
 
 # I_v' = (I_{v-1} + I_{v+1}) / 2, so i1' = (i0 + I_2) / 2 (not i0 - i1 / x: 0 / 0 at 0).
-i0 = _special("i0", _i0_impl, lambda g, ans, x: g * i1(x), domain="real",
+i0 = _special("i0", _forward("i0"), lambda g, ans, x: g * i1(x), domain="real",
               doc="The modified Bessel function of the first kind, order 0.")
-i1 = _special("i1", _i1_impl, lambda g, ans, x: g * ((i0(x) + iv_p(x, 2.0)) * 0.5),
+i1 = _special("i1", _forward("i1"), lambda g, ans, x: g * ((i0(x) + iv_p(x, 2.0)) * 0.5),
               domain="real", doc="The modified Bessel function of the first kind, order 1.")
 iv_p = _special("iv", _iv_impl,
                 lambda g, ans, x, v: g * ((iv_p(x, v - 1) + iv_p(x, v + 1)) * 0.5),
@@ -229,5 +202,11 @@ iv_p = _special("iv", _iv_impl,
                     "order v (not differentiated in v).")
 # ive = iv·e^{-|x|}: its derivative adds -sign(x)·ive.
 ive_p = _special("ive", _ive_impl,
-               lambda g, ans, x, v: g * ((ive_p(x, v - 1) + ive_p(x, v + 1)) * 0.5 - sign(x) * ans),
+               lambda g, ans, x, v: g * ((ive_p(x, v - 1) + ive_p(x, v + 1)) * 0.5
+                                         - sign(x) * ans),
                save="both", doc="ive_p(x, v): iv scaled by exp(-|x|) (not differentiated in v).")
+
+
+# The sign of Γ(x): constant between the poles, so not differentiated (for chainrule.scipy's
+# gamma and beta, which are sign · exp(gammaln)).
+gammasgn = primitive("gammasgn", _forward("gammasgn"), None, batch="elementwise")

@@ -120,9 +120,10 @@ def polygamma(n, x):
     integer for all of x. Its derivative is polygamma(n + 1, x), so every order works."""
     _scipy("polygamma")
     if isinstance(n, Tensor) or np.ndim(n) != 0:
+        shape = f" of shape {np.shape(n)}" if np.ndim(n) else ""
         raise TypeError(f"polygamma: n must be one integer (the order), got "
-                        f"{type(n).__name__}{' of shape ' + str(np.shape(n)) if np.ndim(n) else ''}; "
-                        "for several orders call polygamma once per order")
+                        f"{type(n).__name__}{shape}; for several orders call polygamma "
+                        "once per order")
     if isinstance(n, (bool, np.bool_)) or not float(n).is_integer():
         raise TypeError(f"polygamma: n must be an integer (the order), got {n!r}")
     if n < 0:

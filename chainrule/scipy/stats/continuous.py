@@ -68,7 +68,8 @@ class t_gen(_Continuous):
     def logpdf(self, x, df, loc=0, scale=1):
         z, loc, scale, df = standardize(x, loc, scale, df)
         half = (df + 1) * 0.5
-        out = (gammaln_of(half, "t.logpdf") - gammaln_of(df * 0.5, "t.logpdf") - 0.5 * (log_of(df) + LOG_PI)
+        op = "t.logpdf"
+        out = (gammaln_of(half, op) - gammaln_of(df * 0.5, op) - 0.5 * (log_of(df) + LOG_PI)
                - log_of(scale) - half * log1p(z * z / df))
         return valid_if(out, df, scale)
 

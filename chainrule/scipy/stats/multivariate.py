@@ -121,7 +121,7 @@ class dirichlet_gen(Distribution):
         if shape[0] == k - 1:
             x = ops.concatenate([x, 1 - ops.sum(x, 0, keepdims=True)], 0)
         values = _values(x)
-        components = np.ndim(values) - len(shape)  # the axis of the components (0, or 1 under vmap)
+        components = np.ndim(values) - len(shape)  # their axis: 0, or 1 under vmap
         if np.min(values) < 0 or np.max(values) > 1:
             raise ValueError(f"{op}: every entry of x must lie in [0, 1]")
         sums = np.sum(values, components)
