@@ -89,7 +89,7 @@ def test_s_without_axes_takes_the_last_axes_as_numpy_does():
 
 
 @pytest.mark.parametrize("name", ["fftshift", "ifftshift"])
-@pytest.mark.parametrize("axes", [None, 1, (0, 2), (-1,)])
+@pytest.mark.parametrize("axes", [None, 1, np.int64(1), (0, 2), [-1]])
 def test_shifts_match_numpy(name, axes):
     got = getattr(F, name)(cr.tensor(X), axes=axes)
     assert np.array_equal(got.numpy(), getattr(np.fft, name)(X, axes=axes))

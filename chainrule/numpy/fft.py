@@ -254,10 +254,7 @@ def ihfft(a, n=None, axis=-1, norm=None, out=None):
 def _shift(x, axes, sign: int, name: str):
     x = _operand(x)
     shape = np.shape(x)
-    if axes is None:
-        axes = tuple(range(len(shape)))
-    elif isinstance(axes, int):
-        axes = (axes,)
+    axes = range(len(shape)) if axes is None else _sequence(axes, name, "axes")
     axes = tuple(normalize_axis(a, len(shape), name, shape) for a in axes)
     if not axes or not shape:
         return x
