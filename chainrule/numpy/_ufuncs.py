@@ -23,6 +23,7 @@ from ..ufunc_dispatch import _UFUNCS
 from ._core import asarray_like, cast_to, float_result, ufunc_input_dtypes
 
 _WEAK_SCALARS = (bool, int, float, complex)
+_WEAK = frozenset(_WEAK_SCALARS)
 
 
 def _prepare(ufunc, args) -> list:
@@ -40,8 +41,36 @@ def _prepare(ufunc, args) -> list:
 
 def _wrap_ufunc(name: str, ufunc, op):
     nin = ufunc.nin
+    # The per-op overhead is what loops feel: a tensor whose dtype NumPy computes the
+    # ufunc in (a float tensor, for most) goes straight to the op; the answer is cached
+    # per dtype. Everything else takes the general path.
+    keeps = {}
 
     def function(*args, **kwargs):
+        if nin == 1 and len(args) == 1 and not kwargs and isinstance(args[0], Tensor):
+            x = args[0]
+            direct = keeps.get(x.dtype)
+            if direct is None:
+                dtypes = ufunc_input_dtypes(ufunc, (x,))
+                direct = keeps[x.dtype] = dtypes is None or dtypes[0] == x.dtype
+            if direct:
+                return op(x)
+        elif nin == 2 and len(args) == 2 and not kwargs:
+            x, y = args
+            if isinstance(x, Tensor) and (isinstance(y, Tensor) or y.__class__ in _WEAK):
+                key = (x.dtype, y.dtype if isinstance(y, Tensor) else y.__class__)
+            elif isinstance(y, Tensor) and x.__class__ in _WEAK:
+                key = (x.__class__, y.dtype)
+            else:
+                key = None
+            if key is not None:
+                direct = keeps.get(key)
+                if direct is None:
+                    dtypes = ufunc_input_dtypes(ufunc, args)
+                    direct = keeps[key] = dtypes is None or all(
+                        d == a.dtype for a, d in zip(args, dtypes) if isinstance(a, Tensor))
+                if direct:
+                    return op(x, y)
         if len(args) != nin:
             if len(args) == nin + 1 and "out" not in kwargs:
                 kwargs["out"] = args[-1]  # NumPy's positional out
