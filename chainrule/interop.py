@@ -68,6 +68,7 @@ def _dlpack(self, *, stream=None, max_version=None, dl_device=None, copy=None):
     would not be recorded. Read-only data is exported read-only to consumers that ask
     for DLPack 1.0 (``max_version=(1, 0)``), and refused with BufferError otherwise.
     """
+    _outside_transforms(self, "export")
     if self._requires_grad:
         raise DLPackExportError(
             f"__dlpack__: cannot export a tensor that requires grad (shape {self.shape}, "
@@ -76,6 +77,16 @@ def _dlpack(self, *, stream=None, max_version=None, dl_device=None, copy=None):
             "torch.from_dlpack(x.detach())) to share the values outside the graph")
     return self._data.__dlpack__(stream=stream, max_version=max_version,
                                  dl_device=dl_device, copy=copy)
+
+
+def _outside_transforms(self, what: str) -> None:
+    """Refuse a tensor that carries forward-mode tangents or a vmap batch (whose data is
+    the whole batch): what leaves the tensor would lose them, or be the wrong values."""
+    if self._aux is not None:
+        raise RuntimeError(
+            f"cannot {what} a tensor inside jvp or vmap (shape {self.shape}): the result "
+            "would lose its tangents or its batch; use x.copy(), which the transform sees, "
+            "or do it with the results after the transform has returned")
 
 
 def _dlpack_device(self):
@@ -92,11 +103,7 @@ def _getstate(self) -> dict:
     asks for values there; a recorded copy is ``x.copy()``. So a non-leaf's copy neither
     requires grad nor has a gradient, and its backward raises rather than reaching the
     original's inputs."""
-    if self._aux is not None:
-        raise RuntimeError(
-            f"cannot copy or pickle a tensor inside jvp or vmap (shape {self.shape}): the "
-            "copy would lose its tangents or its batch; use x.copy(), which the transform "
-            "sees, or copy the results after the transform has returned")
+    _outside_transforms(self, "copy or pickle")
     leaf = self._node is None
     extra = self._extra and {k: v for k, v in self._extra.items() if k not in _NOT_COPIED}
     return {"data": self._data, "requires_grad": self._requires_grad and leaf,
