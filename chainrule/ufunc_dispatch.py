@@ -21,6 +21,7 @@ import numpy as np
 from . import inplace, ops
 from .graph import bump_version, grad_state
 from .ops import ufuncs as uf
+from .ops.shape import shape_of
 from .tensor import Tensor, wrap
 
 
@@ -422,12 +423,8 @@ def _accumulate(ufunc, name, op, x, kwargs):
 
 
 def _outer(name, op, inputs, kwargs):
-    a, b = inputs
-    a_shape = np.shape(a._data if isinstance(a, Tensor) else a)
-    b_ndim = np.ndim(b._data if isinstance(b, Tensor) else b)
-    if not isinstance(a, Tensor):
-        a = np.asarray(a)
-    a = ops.reshape(a, a_shape + (1,) * b_ndim)
+    a, b = (x if isinstance(x, Tensor) else np.asarray(x) for x in inputs)
+    a = ops.reshape(a, shape_of(a) + (1,) * len(shape_of(b)))  # (shapes seen inside vmap)
     if kwargs:
         return _call_with_options(f"{name}.outer", op, (a, b), kwargs)
     return op(a, b)

@@ -266,7 +266,7 @@ M = np.array([[0.3, -0.7, 1.2], [-1.1, 0.5, 0.9]])
 MASK = np.array([True, False, True])
 
 
-@pytest.mark.parametrize("call", [
+METHOD_CALLS = [
     lambda x: np.add.reduce(x),
     lambda x: np.add.reduce(x, axis=1, keepdims=True),
     lambda x: np.add.reduce(x, axis=None, initial=2.0),
@@ -289,13 +289,26 @@ MASK = np.array([True, False, True])
     lambda x: np.multiply.outer(x, np.array([1.0, -2.0])),
     lambda x: np.subtract.outer(np.array([1.0, -2.0]), x),
     lambda x: np.hypot.outer(x[0], x[1]),
-], ids=["add", "add-axis1-keepdims", "add-None-initial", "add-where", "multiply-initial-where",
-        "maximum", "minimum-keepdims", "maximum-initial-where", "logaddexp", "logaddexp-where-initial",
-        "logaddexp2-initial", "subtract", "divide-keepdims", "hypot-initial", "fmax",
-        "add.accumulate", "multiply.accumulate", "maximum.accumulate",
-        "subtract.accumulate", "multiply.outer", "subtract.outer", "hypot.outer"])
+]
+METHOD_IDS = [
+    "add", "add-axis1-keepdims", "add-None-initial", "add-where", "multiply-initial-where",
+    "maximum", "minimum-keepdims", "maximum-initial-where", "logaddexp",
+    "logaddexp-where-initial", "logaddexp2-initial", "subtract", "divide-keepdims",
+    "hypot-initial", "fmax", "add.accumulate", "multiply.accumulate", "maximum.accumulate",
+    "subtract.accumulate", "multiply.outer", "subtract.outer", "hypot.outer"
+]
+
+
+@pytest.mark.parametrize("call", METHOD_CALLS, ids=METHOD_IDS)
 def test_ufunc_methods_are_recorded(call):
     _against_numpy(call, M)
+
+
+@pytest.mark.parametrize("call", METHOD_CALLS, ids=METHOD_IDS)
+def test_ufunc_methods_under_vmap_match_a_loop(call):
+    stack = np.stack([M, 0.9 * M, 1.1 * M])
+    got = cr.vmap(call)(f64(stack))
+    np.testing.assert_allclose(got.numpy(), np.stack([call(m) for m in stack]), rtol=1e-14)
 
 
 def test_logical_reduce_runs_on_the_values():

@@ -17,10 +17,9 @@ from ..tensor import Tensor
 from .arithmetic import (absolute, logical_and, logical_not, logical_or, power, sign, trunc,
                          where)
 from .compare import isnan
-from .elementwise import cos, exp, exp2, sin
+from .elementwise import cos, exp, exp2
 
 PI = math.pi
-LN2 = math.log(2.0)
 
 
 def _binary(name, impl, rules, domain, save="inputs", jvp="elementwise"):
