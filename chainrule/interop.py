@@ -11,7 +11,9 @@ Copies. ``copy.copy``, ``copy.deepcopy`` and pickling give a tensor of the same 
 with the same values, dtype, ``requires_grad``, ``.grad``, name and the state a front end
 keeps in ``_extra``; subclasses that hold more (tf.Variable's trainability) extend
 ``__getstate__``/``__setstate__``. Never copied: the graph, the version counter, hooks,
-retained-gradient marks, forward-mode tangents and vmap batches.
+retained-gradient marks, forward-mode tangents and vmap batches (copying a tensor inside
+jvp or vmap is refused). Pickles run code when loaded: for files from elsewhere use
+``chainrule.save``/``load``, which never unpickle.
 """
 from __future__ import annotations
 
@@ -66,7 +68,9 @@ def _dlpack(self, *, stream=None, max_version=None, dl_device=None, copy=None):
     Refused for a tensor that requires grad, as PyTorch refuses it: the consumer could
     change the memory behind the graph (gradients silently wrong), and its computations
     would not be recorded. Read-only data is exported read-only to consumers that ask
-    for DLPack 1.0 (``max_version=(1, 0)``), and refused with BufferError otherwise.
+    for DLPack 1.0 (``max_version=(1, 0)``), and refused with BufferError otherwise;
+    the consumer decides what the flag means (NumPy keeps the array read-only, PyTorch
+    2.13 ignores it and makes a writable tensor of the memory).
     """
     _outside_transforms(self, "export")
     if self._requires_grad:
@@ -99,8 +103,8 @@ def _dlpack_device(self):
 def _getstate(self) -> dict:
     """What a copy or a pickle keeps. A non-leaf is kept as a detached value: PyTorch's
     deepcopy refuses non-leaves (it would have to copy the graph), but NumPy code copies
-    and pickles arrays freely (snapshots, logs, containers of results), and the issue
-    asks for values there; a recorded copy is ``x.copy()``. So a non-leaf's copy neither
+    and pickles arrays freely (snapshots, logs, containers of results), and what those
+    uses want is the values; a recorded copy is ``x.copy()``. So a non-leaf's copy neither
     requires grad nor has a gradient, and its backward raises rather than reaching the
     original's inputs."""
     _outside_transforms(self, "copy or pickle")
