@@ -137,3 +137,22 @@ def test_matplotlib_plots_tensors():
         np.testing.assert_allclose(np.asarray(line.get_ydata(), float), np.sin(x.numpy()))
     finally:
         plt.close(figure)
+
+
+def test_creation_with_like_a_tensor_makes_tensors_with_numpys_dtypes():
+    t = cr.tensor([1.0, 2.0])
+    for make, dtype in ((lambda: np.zeros(3, like=t), np.float64),
+                        (lambda: np.arange(3.0, like=t), np.float64),
+                        (lambda: np.asarray([1, 2], like=t), np.int64),
+                        (lambda: np.eye(2, like=t), np.float64)):
+        result = make()
+        assert isinstance(result, cr.Tensor) and result.dtype == dtype
+
+
+def test_dialect_tensors_dispatch_and_keep_their_class():
+    import chainrule.torch as torch
+    t = torch.arange(4.0, requires_grad=True)
+    total = np.sum(np.concatenate([t, t * 2]))
+    assert type(total) is type(t) and total.item() == 18.0
+    total.backward()
+    np.testing.assert_allclose(t.grad.numpy(), [3.0] * 4)

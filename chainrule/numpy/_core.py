@@ -128,6 +128,7 @@ def float_result(x: Tensor) -> Tensor:
 
 
 def no_out(name: str, out) -> None:
+    """Refuse ``out=``; ``name`` is the function's name under numpy (``linalg.norm``)."""
     if out is not None:
         raise TypeError(f"numpy.{name}: out= is not supported by chainrule.numpy (the result "
                         "would be written outside the graph); use the returned tensor")
