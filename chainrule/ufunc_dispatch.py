@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import functools
 import math
+import sys
 
 import numpy as np
 
@@ -115,14 +116,14 @@ def array_ufunc(self, ufunc, method, *inputs, **kwargs):
         if not isinstance(x, Tensor | np.ndarray | np.generic) and hasattr(kind,
                                                                         "__array_ufunc__"):
             return NotImplemented
-    name = f"numpy.{ufunc.__name__}"
+    name = qualified_name(ufunc)
     if method in ("at", "reduceat"):
         raise TypeError(_refuse_method(ufunc, method))
     out = kwargs.pop("out", None)
     if out is not None:
         return _into(ufunc, method, inputs, out, kwargs)
     if method == "__call__":
-        op = _UFUNCS.get(ufunc)
+        op = _UFUNCS.get(ufunc) or _scipy_counterpart(ufunc)
         if op is None:
             raise TypeError(_unsupported(ufunc))
         if kwargs:
@@ -144,44 +145,56 @@ def array_ufunc(self, ufunc, method, *inputs, **kwargs):
     raise TypeError(f"{name}.{method} is not supported on chainrule tensors")
 
 
+@functools.cache
+def qualified_name(ufunc) -> str:
+    """numpy.sin, scipy.special.erf, or the bare name of a ufunc from elsewhere."""
+    name = ufunc.__name__
+    if getattr(np, name, None) is ufunc:
+        return f"numpy.{name}"
+    special = sys.modules.get("scipy.special")
+    if special is not None and getattr(special, name, None) is ufunc:
+        return f"scipy.special.{name}"
+    return name
+
+
 def _unsupported(ufunc) -> str:
-    name = f"numpy.{ufunc.__name__}"
+    name = qualified_name(ufunc)
     instead = _REFUSED.get(ufunc)
     if instead is not None:
         return (f"{name} is not supported on chainrule tensors (chainrule does not "
                 f"differentiate it); instead use {instead}")
-    hint = _scipy_counterpart(ufunc)
-    if hint is None:
-        names = sorted(u.__name__ for u in _UFUNCS)
-        close = difflib.get_close_matches(ufunc.__name__, names, n=1)
-        hint = f"; the nearest supported ufunc is numpy.{close[0]}" if close else ""
+    names = sorted(u.__name__ for u in _UFUNCS)
+    close = difflib.get_close_matches(ufunc.__name__, names, n=1)
+    hint = f"; the nearest supported ufunc is numpy.{close[0]}" if close else ""
     return (f"{name} is not supported on chainrule tensors (chainrule has no derivative "
             f"for it); convert with .numpy() if you do not need its gradient{hint}")
 
 
-def _scipy_counterpart(ufunc) -> str | None:
-    """A SciPy ufunc (scipy.special.erf) that chainrule.scipy.special has."""
+@functools.cache
+def _scipy_counterpart(ufunc):
+    """chainrule.scipy.special's function for one of SciPy's ufuncs (scipy.special.erf
+    applied to a tensor runs chainrule.scipy.special.erf), or None."""
     try:
         import scipy.special
-        from .scipy import special
     except ImportError:
         return None
-    if getattr(scipy.special, ufunc.__name__, None) is ufunc and hasattr(special,
-                                                                         ufunc.__name__):
-        return f"; use chainrule.scipy.special.{ufunc.__name__}, which is differentiable"
-    return None
+    name = ufunc.__name__
+    if getattr(scipy.special, name, None) is not ufunc:
+        return None
+    from .scipy import special
+    return getattr(special, name, None) if name in special.__all__ else None
 
 
 def _refuse_method(ufunc, method: str) -> str:
-    name = f"numpy.{ufunc.__name__}.{method}"
+    name = f"{qualified_name(ufunc)}.{method}"
     if method == "at":
         return (f"{name} is not supported on chainrule tensors: it changes its first "
                 "argument in place (unbuffered), which cannot be recorded; write it out of "
                 f"place, x = x + chainrule.ops.scatter_add(values, index, x.shape) for "
-                f"add.at, or x[index] = numpy.{ufunc.__name__}(x[index], values) when the "
+                f"add.at, or x[index] = {qualified_name(ufunc)}(x[index], values) when the "
                 "indices are unique")
     return (f"{name} is not supported on chainrule tensors; reduce each slice with "
-            f"numpy.{ufunc.__name__}.reduce(x[i:j], axis) and stack the results "
+            f"{qualified_name(ufunc)}.reduce(x[i:j], axis) and stack the results "
             "(numpy.stack)")
 
 
@@ -247,7 +260,7 @@ def _cast_input(name, x, target, casting):
 def _into(ufunc, method, inputs, out, kwargs):
     """NumPy's result written into ``out`` (tensors or ndarrays), when nothing requires
     grad; the tensors written into count a new version (see chainrule.inplace)."""
-    name = f"numpy.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}")
+    name = qualified_name(ufunc) + ("" if method == "__call__" else f".{method}")
     outs = out if isinstance(out, tuple) else (out,)
     arrays = list(inputs) + list(outs) + [kwargs.get("where")]
     for x in arrays:
@@ -282,7 +295,7 @@ def _into(ufunc, method, inputs, out, kwargs):
 def _on_values(ufunc, method, inputs, kwargs):
     """A method of a ufunc without a derivative, run by NumPy on the values: a tensor
     that does not require grad."""
-    name = f"numpy.{ufunc.__name__}.{method}"
+    name = f"{qualified_name(ufunc)}.{method}"
     tensors = [x for x in inputs if isinstance(x, Tensor)]
     if any(x._aux is not None and x._aux.is_batch for x in tensors):
         raise TypeError(f"{name} is not supported inside vmap; use a loop, or the "

@@ -466,9 +466,23 @@ def test_ufuncs_without_a_chainrule_counterpart_are_refused(ufunc, instead):
 
 def test_a_foreign_ufunc_is_refused_naming_it_and_the_way_out():
     twice = np.frompyfunc(lambda v: 2 * v, 1, 1)
-    with pytest.raises(TypeError, match=r"numpy.<lambda> \(vectorized\) is not supported on "
+    with pytest.raises(TypeError, match=r"^<lambda> \(vectorized\) is not supported on "
                                         r"chainrule tensors .* convert with .numpy\(\)"):
         twice(f64([0.5]))
+
+
+def test_scipy_ufuncs_run_chainrule_scipy_special_or_are_refused():
+    special = pytest.importorskip("scipy.special")
+    x = f64([0.3, 0.7], requires_grad=True)
+    for ufunc in (special.erf, special.expit, special.gammaln, special.xlogy):
+        arrays = [x.numpy()] * ufunc.nin
+        out = ufunc(*[x] * ufunc.nin)
+        assert isinstance(out, cr.Tensor) and out.requires_grad
+        np.testing.assert_allclose(out.numpy(), ufunc(*arrays), rtol=1e-14)
+        assert check_grads(lambda a: ufunc(*[a] * ufunc.nin), (f64([0.3, 0.7]),), order=2)
+    with pytest.raises(TypeError, match=r"^scipy.special.airy is not supported on chainrule "
+                                        r"tensors .* convert with .numpy\(\)"):
+        special.airy(x)
 
 
 def test_an_unknown_ufunc_method_is_refused():
