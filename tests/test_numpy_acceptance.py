@@ -68,6 +68,21 @@ def _in_numpy(name: str) -> bool:
 
 
 IN_NUMPY = [s for s in SAMPLES if _in_numpy(s.name)]
+# NumPy's constructors are C functions that consult no protocol but __array__ (and like=):
+# on a tensor they can only convert it. That conversion must be right or refused, never a
+# silently dropped graph: tests/test_numpy_protocols.py checks it.
+CONVERTERS = {"array", "asarray", "asanyarray", "ascontiguousarray"}
+DISPATCHED = [s for s in IN_NUMPY if s.name not in CONVERTERS]
+
+
+@pytest.mark.filterwarnings("error::numpy.exceptions.ComplexWarning")
+@DEPRECATED_IN_NUMPY_2
+@pytest.mark.parametrize("case", DISPATCHED, ids=[s.id for s in DISPATCHED])
+def test_derivatives_through_numpy_itself(case):
+    """The same call written with NumPy's own functions, on tensors: NumPy's protocols
+    hand each to chainrule.numpy, so the derivatives are checked the same way."""
+    assert check_grads(lambda *args: case.call(numpy, *args), case.args, order=case.order,
+                       modes=("fwd", "rev"))
 
 
 @DEPRECATED_IN_NUMPY_2
