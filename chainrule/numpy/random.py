@@ -42,8 +42,8 @@ def _constant(value, function: str, argument: str):
     grad is refused, one that does not is its data."""
     if isinstance(value, Tensor):
         if value.requires_grad:
-            fix = (f"index with drawn positions instead, x[np.random.permutation(len(x))] "
-                   f"or x[np.random.choice(len(x), size)]" if function in _INDEXING else
+            fix = ("index with drawn positions instead, x[np.random.permutation(len(x))] "
+                   "or x[np.random.choice(len(x), size)]" if function in _INDEXING else
                    "draw standard samples and transform them, e.g. loc + scale * "
                    "np.random.standard_normal(size)")
             raise TypeError(
