@@ -116,6 +116,11 @@ def array_ufunc(self, ufunc, method, *inputs, **kwargs):
         if not isinstance(x, Tensor | np.ndarray | np.generic) and hasattr(kind,
                                                                         "__array_ufunc__"):
             return NotImplemented
+    if method == "__call__" and not kwargs:  # the common case first: np.sin(x), a * x
+        op = _UFUNCS.get(ufunc) or _scipy_counterpart(ufunc)
+        if op is None:
+            raise TypeError(_unsupported(ufunc))
+        return op(*inputs)
     name = qualified_name(ufunc)
     if method in ("at", "reduceat"):
         raise TypeError(_refuse_method(ufunc, method))
@@ -126,9 +131,7 @@ def array_ufunc(self, ufunc, method, *inputs, **kwargs):
         op = _UFUNCS.get(ufunc) or _scipy_counterpart(ufunc)
         if op is None:
             raise TypeError(_unsupported(ufunc))
-        if kwargs:
-            return _call_with_options(name, op, inputs, kwargs)
-        return op(*inputs)
+        return _call_with_options(name, op, inputs, kwargs)
     if method in ("reduce", "accumulate", "outer"):
         op = _UFUNCS.get(ufunc)
         if op is None or ufunc.nin != 2 or ufunc.nout != 1 or ufunc.signature:

@@ -63,6 +63,8 @@ def test_ldexp_is_linear_in_x_and_keeps_the_dtype():
     out.sum().backward()
     assert x.grad.dtype == np.float32
     np.testing.assert_array_equal(x.grad.numpy(), np.broadcast_to(2.0 ** n, X.shape))
+    for exponent in (3, np.int64(3)):  # a Python int stays an integer exponent
+        np.testing.assert_array_equal(np.ldexp(x, exponent).numpy(), 8 * x.numpy())
 
 
 def test_float_power_computes_in_float64():

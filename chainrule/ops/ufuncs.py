@@ -163,14 +163,20 @@ constant); the derivative in x at x = 0 is taken as 0, as for abs."""
 
 def _ldexp_jvp(tangents, ans, x, n):
     t = tangents[0]
-    return None if t is None else ldexp(t, n)
+    return None if t is None else ldexp_p(t, n)
 
 
 # x · 2**n is linear in x; n is an integer, not differentiated ('boolean' in the tests:
 # exponents 0 and 1).
-ldexp = _binary("ldexp", np.ldexp, (lambda g, ans, x, n: ldexp(g, n), None),
-                ("real", "boolean"), jvp=_ldexp_jvp)
-ldexp.__doc__ = "x · 2**n for integer n; differentiated in x."
+ldexp_p = _binary("ldexp", np.ldexp, (lambda g, ans, x, n: ldexp_p(g, n), None),
+                  ("real", "boolean"), jvp=_ldexp_jvp)
+
+
+def ldexp(x, n):
+    """x · 2**n for integer n; differentiated in x."""
+    if isinstance(n, int | np.integer) and not isinstance(n, bool):
+        n = np.asarray(n)  # an integer array: a Python int would be made x's float dtype
+    return ldexp_p(x, n)
 
 
 def _nextafter_jvp(tangents, ans, x, y):
