@@ -8,7 +8,8 @@ import numpy as np
 from ..tensor import Tensor
 
 __all__ = ["result_type", "can_cast", "promote_types", "iscomplexobj", "isrealobj",
-           "isscalar", "iterable", "ndarray", "shares_memory", "may_share_memory"]
+           "isscalar", "iterable", "ndarray", "shares_memory", "may_share_memory",
+           "broadcast_shapes"]
 
 ndarray = Tensor  # isinstance(x, chainrule.numpy.ndarray) holds for the results here
 
@@ -56,3 +57,4 @@ def _data(x):
 
 
 iterable = np.iterable  # asks only for iter(): never dispatched
+broadcast_shapes = np.broadcast_shapes  # takes shapes, not arrays: never dispatched
