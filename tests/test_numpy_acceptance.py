@@ -419,3 +419,23 @@ def test_zero_times_infinity_points_have_derivative_zero(name, module):
 def test_abs_away_from_zero_keeps_its_sign():
     assert_derivatives(lambda x: cnp().sum(cnp().abs(x)), numpy.array([0.0, -1.5, 2.0]),
                        numpy.array([0.0, -1.0, 1.0]))
+
+
+# ---------------------------------------------------------------- single precision
+
+FLOAT32 = [s for s in DISPATCHED if not any(numpy.iscomplexobj(a) for a in s.args)]
+
+
+@DEPRECATED_IN_NUMPY_2
+@pytest.mark.parametrize("case", FLOAT32, ids=[s.id for s in FLOAT32])
+def test_float32_keeps_numpys_dtypes(case):
+    """float32 inputs give the dtypes NumPy gives (float32 kept, complex64 from the
+    transforms in NumPy 2), with values within float32 accuracy."""
+    args = [a.astype(numpy.float32) for a in case.args]
+    expected = leaves(case.call(numpy, *args))
+    got = leaves(case.call(cnp(), *[cr.tensor(a) for a in args]))
+    for g, e in zip(got, expected):
+        e = numpy.asarray(e)
+        assert g.dtype == e.dtype, (g.dtype, e.dtype)
+        scale = max(1.0, float(numpy.max(numpy.abs(e), initial=0.0)))
+        numpy.testing.assert_allclose(g.numpy(), e, rtol=1e-4, atol=1e-5 * scale)
