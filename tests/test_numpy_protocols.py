@@ -284,3 +284,12 @@ def test_out_on_a_tensor_that_requires_grad_is_refused(call):
 def test_ufunc_at_is_refused():
     message = refusal(lambda x: np.add.at(x, [0, 0], 1.0))
     assert "add.at" in message
+
+
+@pytest.mark.parametrize("target", ["ndarray", "tensor"])
+def test_out_without_gradients_writes_as_numpy_does(target):
+    x = cr.tensor(DEFAULT_POINT)
+    out = np.zeros(3) if target == "ndarray" else cr.tensor(np.zeros(3))
+    result = np.multiply(np.sin(x), 2.0, out=out)
+    assert result is out
+    np.testing.assert_allclose(np.asarray(out), 2.0 * np.sin(DEFAULT_POINT), rtol=1e-15)
