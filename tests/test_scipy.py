@@ -198,6 +198,9 @@ def test_logsumexp_derivatives_in_a_and_b():
     assert grads_ok(lambda a, b: cs.logsumexp(a, 1, b=b), a, b)
     assert grads_ok(lambda a, b: cs.logsumexp(a, b=b, return_sign=True)[0], a, -b)
     assert np.isnan(cs.logsumexp([1.0, 2.0], b=[1.0, -2.0]).item())  # as SciPy: no sign
+    for a in ([-np.inf, -np.inf], [np.inf, 1.0]):
+        with np.errstate(divide="ignore"):
+            assert cs.logsumexp(a, b=[1.0, 2.0]).item() == sc.logsumexp(a, b=[1.0, 2.0])
     value, signs = cs.logsumexp([1.0, 2.0], return_sign=True)
     assert signs.item() == 1.0 and np.isclose(value.item(), np.logaddexp(1.0, 2.0))
 
@@ -207,6 +210,28 @@ def test_softmax_and_logsumexp_need_no_scipy():
     assert np.isclose(cs.logsumexp(x).item(), np.log(np.sum(np.exp(x))))
     np.testing.assert_allclose(cs.softmax(x).numpy(), np.exp(x) / np.sum(np.exp(x)))
     np.testing.assert_allclose(cs.expit(x).numpy(), 1 / (1 + np.exp(-x)))
+
+
+@needs_scipy
+def test_array_likes_follow_numpy_and_lists_of_tensors_keep_their_gradients():
+    x = f64([0.3, 1.2])
+    grad = cr.grad(lambda x: cs.logsumexp([x[0], x[1], 0.5]))(x)
+    np.testing.assert_allclose(grad.numpy(), np.exp(x.numpy() - sc.logsumexp([0.3, 1.2, 0.5])))
+    grad = cr.grad(lambda x: cr.sum(cst.norm.logpdf([x[1], 2.0], x[0])))(x)
+    np.testing.assert_allclose(grad.numpy(), [(1.2 - 0.3) + (2.0 - 0.3), -(1.2 - 0.3)])
+    assert cs.xlogy(np.float32(0.5), 2.0).dtype == np.float32  # a Python float is weak
+    assert cs.xlogy(np.float32(0.5), np.float64(2.0)).dtype == np.float64
+
+
+@needs_scipy
+def test_scipy_ufuncs_on_tensors_run_these_functions():
+    # scipy.special's ufuncs reach Tensor.__array_ufunc__, which runs chainrule.scipy.special
+    x = f64([0.3, 1.2])
+    for name in ("gammaln", "erf", "ndtri", "log_ndtr", "expit", "entr"):
+        got = cr.grad(lambda x: cr.sum(getattr(sc, name)(x * 0.5)))(x)
+        want = cr.grad(lambda x: cr.sum(getattr(cs, name)(x * 0.5)))(x)
+        np.testing.assert_array_equal(got.numpy(), want.numpy())
+    assert isinstance(sc.xlogy(0.5, x), cr.Tensor) and isinstance(sc.gammainc(2.0, x), cr.Tensor)
 
 
 # ---------------------------------------------------------------- errors
@@ -224,6 +249,19 @@ def test_polygamma_refuses_bad_orders():
     with pytest.raises(TypeError, match="polygamma: n must be one integer"):
         cs.polygamma(cr.tensor(1.0, requires_grad=True), 1.0)
     assert cs.polygamma(np.int64(1), 1.0).item() == pytest.approx(sc.polygamma(1, 1.0))
+
+
+@needs_scipy
+def test_bad_arguments_name_the_function():
+    with pytest.raises(TypeError, match=r"^erf: cannot make a tensor from a string"):
+        cs.erf("a")
+    with pytest.raises(TypeError, match=r"^xlogy: expected a number, an array or a tensor, "
+                                        r"got None"):
+        cs.xlogy(None, 1.0)
+    with pytest.raises(ValueError, match=r"^norm.logpdf: cannot make a tensor from this data"):
+        cst.norm.logpdf([1.0, [2.0, 3.0]])
+    with pytest.raises(TypeError, match=r"^t.logpdf: cannot make a tensor from a string"):
+        cst.t.logpdf(1.0, "x")
 
 
 @needs_scipy

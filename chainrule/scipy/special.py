@@ -19,8 +19,9 @@ from .. import ops
 from ..ops import special as sp
 from ..creation import ones_like
 from ..ops.arithmetic import absolute, logical_and, logical_or, sign, where
-from ..ops.compare import equal, greater, greater_equal, less
+from ..ops.compare import equal, greater, greater_equal, isfinite, less
 from ..ops.elementwise import exp, log, log1p, sigmoid
+from ..numpy._core import asarray_like
 from ..tensor import Tensor, wrap
 
 __all__ = ["gammaln", "digamma", "psi", "polygamma", "gamma", "beta", "betaln", "gammainc",
@@ -32,30 +33,43 @@ __all__ = ["gammaln", "digamma", "psi", "polygamma", "gamma", "beta", "betaln", 
 # ---------------------------------------------------------------- arguments
 
 
-def as_inputs(*args):
+def as_inputs(*args, op: str):
     """The arguments as tensors, with NumPy's dtypes: lists and arrays become tensors
-    (integers as float64; float32 keeps its dtype), Python numbers stay numbers (weak,
-    as in NumPy 2), None stays None; with no tensor among them, the first one that is not
-    None becomes a float64 tensor (so the result is a tensor)."""
-    out = [_as_input(a) for a in args]
+    (integers as float64; float32 keeps its dtype; lists holding tensors are stacked),
+    Python numbers stay numbers (weak, as in NumPy 2), None stays None (an optional
+    argument); with no tensor among them, the first one that is not None becomes a
+    tensor in the dtype NumPy's result would have (float64 for numbers), so the result
+    is a tensor. Errors name ``op``."""
+    try:
+        out = [_as_input(a) for a in args]
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"{op}: {exc}") from None
     if not any(isinstance(a, Tensor) for a in out):
         for i, a in enumerate(out):
             if a is not None:
-                dtype = np.result_type(*[b for b in args if b is not None])
-                out[i] = wrap(np.asarray(a, dtype=dtype if dtype.kind == "f" else np.float64))
+                dtype = np.result_type(*[b.dtype if isinstance(b, Tensor) else b
+                                         for b in out if b is not None])
+                out[i] = ops.astype(a, dtype) if isinstance(a, Tensor) else wrap(
+                    np.asarray(a, dtype=dtype if dtype.kind == "f" else np.float64))
                 break
     return out[0] if len(out) == 1 else out
 
 
 def _as_input(a):
-    if a is None or isinstance(a, Tensor) or (isinstance(a, (int, float))
-                                              and not isinstance(a, bool)):
+    # Python's int and float are weak; NumPy's scalars (np.float64 is a float) are not
+    if a is None or isinstance(a, Tensor) or type(a) in (int, float):
         return a
-    array = np.asarray(a)
-    if array.dtype.kind not in "biuf":
+    tensor = asarray_like(a)  # lists holding tensors are stacked, so gradients reach them
+    if tensor.dtype.kind not in "biuf":
         raise TypeError(f"expected a number, an array or a tensor of real numbers, got "
-                        f"{type(a).__name__} of dtype {array.dtype}")
-    return wrap(array if array.dtype.kind == "f" else array.astype(np.float64))
+                        f"{type(a).__name__} of dtype {tensor.dtype}")
+    return tensor if tensor.dtype.kind == "f" else ops.astype(tensor, np.float64)
+
+
+def _required(x, op: str):
+    if x is None:
+        raise TypeError(f"{op}: expected a number, an array or a tensor, got None")
+    return x
 
 
 def constant(value, op: str, name: str):
@@ -84,7 +98,7 @@ def _scipy(op: str):
 def _unary(prim, op):
     def function(x):
         _scipy(op)
-        return prim(as_inputs(x))
+        return prim(as_inputs(_required(x, op), op=op))
     function.__name__ = function.__qualname__ = op
     function.__doc__ = prim.__doc__
     return function
@@ -93,7 +107,7 @@ def _unary(prim, op):
 def _binary(prim, op):
     def function(x, y):
         _scipy(op)
-        return prim(*as_inputs(x, y))
+        return prim(*as_inputs(_required(x, op), _required(y, op), op=op))
     function.__name__ = function.__qualname__ = op
     function.__doc__ = prim.__doc__
     return function
@@ -129,7 +143,7 @@ def polygamma(n, x):
     if n < 0:
         raise ValueError(f"polygamma: n must be a non-negative integer (the order of the "
                          f"derivative of digamma), got {n}")
-    return sp.polygamma_p(as_inputs(x), int(n))
+    return sp.polygamma_p(as_inputs(x, op="polygamma"), int(n))
 
 
 def _with_parameter(prim, op, name, parameter, x):
@@ -137,7 +151,7 @@ def _with_parameter(prim, op, name, parameter, x):
     their broadcast shape, as in SciPy, and x carries it)."""
     _scipy(op)
     parameter = constant(parameter, op, name)
-    x = as_inputs(x)
+    x = as_inputs(x, op=op)
     shape = np.broadcast_shapes(np.shape(parameter), x.shape)
     if x.shape != shape:
         x = ops.broadcast_to(x, shape)
@@ -173,14 +187,14 @@ def erfcinv(y):
     """The inverse of erfc on (0, 2): -ndtri(y / 2) / sqrt(2), which is how SciPy
     computes it, so nothing is lost in the tails."""
     _scipy("erfcinv")
-    return sp.ndtri(as_inputs(y) * 0.5) * -math.sqrt(0.5)
+    return sp.ndtri(as_inputs(y, op="erfcinv") * 0.5) * -math.sqrt(0.5)
 
 
 def gamma(x):
     """Γ(x) = sign · exp(gammaln(x)), the sign from SciPy's gammasgn (constant between
     the poles, so not differentiated)."""
     _scipy("gamma")
-    x = as_inputs(x)
+    x = as_inputs(x, op="gamma")
     return sp.gammasgn(x) * exp(sp.gammaln(x))
 
 
@@ -188,14 +202,14 @@ def betaln(a, b):
     """log|B(a, b)| = gammaln(a) + gammaln(b) - gammaln(a + b). (SciPy uses asymptotic
     forms for large a and b; this sum loses digits there, above about 1e7.)"""
     _scipy("betaln")
-    a, b = as_inputs(a, b)
+    a, b = as_inputs(a, b, op="betaln")
     return sp.gammaln(a) + sp.gammaln(b) - sp.gammaln(a + b)
 
 
 def beta(a, b):
     """B(a, b) = Γ(a) Γ(b) / Γ(a + b), from betaln and the signs of the three gammas."""
     _scipy("beta")
-    a, b = as_inputs(a, b)
+    a, b = as_inputs(a, b, op="beta")
     signs = sp.gammasgn(a) * sp.gammasgn(b) * sp.gammasgn(a + b)
     return signs * exp(sp.gammaln(a) + sp.gammaln(b) - sp.gammaln(a + b))
 
@@ -203,7 +217,7 @@ def beta(a, b):
 def entr(x):
     """-x log x for x > 0, 0 at x = 0, -inf for x < 0."""
     _scipy("entr")
-    x = as_inputs(x)
+    x = as_inputs(x, op="entr")
     negative = less(x, 0)
     inside = where(negative, 1.0, x)  # the branch not taken stays finite (no NaN gradient)
     return where(negative, -math.inf, -sp.xlogy(inside, inside))
@@ -222,33 +236,33 @@ def _rel_entr_parts(x, y):
 def rel_entr(x, y):
     """x log(x / y) for x, y > 0; 0 for x = 0, y >= 0; inf otherwise."""
     _scipy("rel_entr")
-    valid, value = _rel_entr_parts(*as_inputs(x, y))
+    valid, value = _rel_entr_parts(*as_inputs(x, y, op="rel_entr"))
     return where(valid, value, math.inf)
 
 
 def kl_div(x, y):
     """x log(x / y) - x + y for x, y > 0; y for x = 0, y >= 0; inf otherwise."""
     _scipy("kl_div")
-    x, y = as_inputs(x, y)
+    x, y = as_inputs(x, y, op="kl_div")
     valid, value = _rel_entr_parts(x, y)
     return where(valid, value - x + y, math.inf)
 
 
 def expit(x):
     """The logistic function 1 / (1 + exp(-x)) (no SciPy needed)."""
-    return sigmoid(as_inputs(x))
+    return sigmoid(as_inputs(x, op="expit"))
 
 
 def logit(p):
     """log(p / (1 - p)), the inverse of expit (no SciPy needed)."""
-    p = as_inputs(p)
+    p = as_inputs(p, op="logit")
     return log(p) - log1p(-p)
 
 
 def log_expit(x):
     """log(expit(x)) = -log(1 + exp(-x)), without overflow or underflow: each sign has
     its own form, both smooth (no SciPy needed)."""
-    x = as_inputs(x)
+    x = as_inputs(x, op="log_expit")
     above = greater_equal(x, 0)
     xp, xn = where(above, x, 0.0), where(above, 0.0, x)
     return where(above, -log1p(exp(-xp)), xn - log1p(exp(xn)))
@@ -256,12 +270,12 @@ def log_expit(x):
 
 def softmax(x, axis=None):
     """exp(x) / sum(exp(x)) over ``axis`` (all axes when None, as in SciPy)."""
-    return ops.softmax(as_inputs(x), axis)
+    return ops.softmax(as_inputs(x, op="softmax"), axis)
 
 
 def log_softmax(x, axis=None):
     """x - logsumexp(x) over ``axis`` (all axes when None, as in SciPy)."""
-    return ops.log_softmax(as_inputs(x), axis)
+    return ops.log_softmax(as_inputs(x, op="log_softmax"), axis)
 
 
 def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
@@ -269,15 +283,16 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
     ``return_sign`` also the sign of the sum (not differentiated) and the log of its
     absolute value; without it a negative sum gives NaN."""
     if b is None:
-        a = as_inputs(a)
+        a = as_inputs(a, op="logsumexp")
         out = ops.logsumexp(a, axis, keepdims=keepdims)
         return (out, ones_like(out)) if return_sign else out
-    a, b = as_inputs(a, b)
+    a, b = as_inputs(a, b, op="logsumexp")
     shape = np.broadcast_shapes(tuple(a.shape), np.shape(b))
     a = ops.broadcast_to(a, shape) if tuple(a.shape) != shape else a
     # Scaled by logsumexp(a) (smooth, unlike max(a)): exp(a - top) <= 1 never overflows,
     # and top's own derivatives cancel exactly.
     top = ops.logsumexp(a, axis, keepdims=True)
+    top = where(isfinite(top), top, 0.0)  # all -inf (or an inf): exp(a) itself is exact
     total = ops.sum(b * exp(a - top), axis, keepdims=True)
     out = log(absolute(total)) + top
     signs = sign(total)

@@ -4,20 +4,16 @@ with scale=2.0 stays float32)."""
 from __future__ import annotations
 
 import math
-import numbers
-
-import numpy as np
-
 from ...ops import special as sp
 from ...ops.arithmetic import logical_and, where
 from ...ops.compare import greater
 from ...ops.elementwise import log
-from ...tensor import Tensor
 from ..special import as_inputs
 
 
 def _number(v) -> bool:
-    return isinstance(v, numbers.Real) and not isinstance(v, (bool, Tensor, np.ndarray))
+    """A Python int or float (weak); NumPy's scalars are not (np.float64 is a float)."""
+    return type(v) in (int, float)
 
 
 def log_of(v):
@@ -55,10 +51,10 @@ def valid_if(out, *positive):
     return out if condition is True else where(condition, out, math.nan)
 
 
-def standardize(x, loc, scale, *shapes):
+def standardize(x, loc, scale, *shapes, op: str):
     """z = (x - loc) / scale, then loc, scale and the shape parameters, all as inputs
     (converted together, so that their dtypes combine as in NumPy)."""
-    x, loc, scale, *shapes = as_inputs(x, loc, scale, *shapes)
+    x, loc, scale, *shapes = as_inputs(x, loc, scale, *shapes, op=op)
     return ((x - loc) / scale, loc, scale, *shapes)
 
 

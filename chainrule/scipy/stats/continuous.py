@@ -34,31 +34,31 @@ class norm_gen(_Continuous):
     name = "norm"
 
     def logpdf(self, x, loc=0, scale=1):
-        z, loc, scale = standardize(x, loc, scale)
+        z, loc, scale = standardize(x, loc, scale, op="norm.logpdf")
         return valid_if(z * z * -0.5 - log_of(scale) - LOG_SQRT_2PI, scale)
 
     def cdf(self, x, loc=0, scale=1):
-        z, loc, scale = standardize(x, loc, scale)
+        z, loc, scale = standardize(x, loc, scale, op="norm.cdf")
         return valid_if(_scipy(sp.ndtr, "norm.cdf")(z), scale)
 
     def logcdf(self, x, loc=0, scale=1):
-        z, loc, scale = standardize(x, loc, scale)
+        z, loc, scale = standardize(x, loc, scale, op="norm.logcdf")
         return valid_if(_scipy(sp.log_ndtr, "norm.logcdf")(z), scale)
 
     def sf(self, x, loc=0, scale=1):
-        z, loc, scale = standardize(x, loc, scale)
+        z, loc, scale = standardize(x, loc, scale, op="norm.sf")
         return valid_if(_scipy(sp.ndtr, "norm.sf")(-z), scale)
 
     def logsf(self, x, loc=0, scale=1):
-        z, loc, scale = standardize(x, loc, scale)
+        z, loc, scale = standardize(x, loc, scale, op="norm.logsf")
         return valid_if(_scipy(sp.log_ndtr, "norm.logsf")(-z), scale)
 
     def ppf(self, q, loc=0, scale=1):
-        q, loc, scale = as_inputs(q, loc, scale)
+        q, loc, scale = as_inputs(q, loc, scale, op="norm.ppf")
         return valid_if(loc + scale * _scipy(sp.ndtri, "norm.ppf")(q), scale)
 
     def isf(self, q, loc=0, scale=1):
-        q, loc, scale = as_inputs(q, loc, scale)
+        q, loc, scale = as_inputs(q, loc, scale, op="norm.isf")
         return valid_if(loc - scale * _scipy(sp.ndtri, "norm.isf")(q), scale)
 
 
@@ -66,7 +66,7 @@ class t_gen(_Continuous):
     name = "t"
 
     def logpdf(self, x, df, loc=0, scale=1):
-        z, loc, scale, df = standardize(x, loc, scale, df)
+        z, loc, scale, df = standardize(x, loc, scale, df, op="t.logpdf")
         half = (df + 1) * 0.5
         op = "t.logpdf"
         out = (gammaln_of(half, op) - gammaln_of(df * 0.5, op) - 0.5 * (log_of(df) + LOG_PI)
@@ -78,7 +78,7 @@ class gamma_gen(_Continuous):
     name = "gamma"
 
     def logpdf(self, x, a, loc=0, scale=1):
-        z, loc, scale, a = standardize(x, loc, scale, a)
+        z, loc, scale, a = standardize(x, loc, scale, a, op="gamma.logpdf")
         outside = less(z, 0)
         inside = where(outside, 1.0, z)
         out = sp.xlogy(a - 1, inside) - inside - gammaln_of(a, "gamma.logpdf") - log_of(scale)
@@ -89,7 +89,7 @@ class beta_gen(_Continuous):
     name = "beta"
 
     def logpdf(self, x, a, b, loc=0, scale=1):
-        z, loc, scale, a, b = standardize(x, loc, scale, a, b)
+        z, loc, scale, a, b = standardize(x, loc, scale, a, b, op="beta.logpdf")
         outside = logical_or(less(z, 0), greater(z, 1))
         inside = where(outside, 0.5, z)
         op = "beta.logpdf"
@@ -103,18 +103,18 @@ class expon_gen(_Continuous):
     name = "expon"
 
     def logpdf(self, x, loc=0, scale=1):
-        z, loc, scale = standardize(x, loc, scale)
+        z, loc, scale = standardize(x, loc, scale, op="expon.logpdf")
         outside = less(z, 0)
         return valid_if(where(outside, -math.inf, -where(outside, 0.0, z)) - log_of(scale),
                         scale)
 
     def cdf(self, x, loc=0, scale=1):
-        z, loc, scale = standardize(x, loc, scale)
+        z, loc, scale = standardize(x, loc, scale, op="expon.cdf")
         outside = less(z, 0)
         return valid_if(where(outside, 0.0, -expm1(-where(outside, 0.0, z))), scale)
 
     def sf(self, x, loc=0, scale=1):
-        z, loc, scale = standardize(x, loc, scale)
+        z, loc, scale = standardize(x, loc, scale, op="expon.sf")
         outside = less(z, 0)
         return valid_if(where(outside, 1.0, exp(-where(outside, 0.0, z))), scale)
 
@@ -124,11 +124,11 @@ class laplace_gen(_Continuous):
 
     def logpdf(self, x, loc=0, scale=1):
         """-|z| - log(2 scale); at z = 0 (its kink) the derivative in x is taken as 0."""
-        z, loc, scale = standardize(x, loc, scale)
+        z, loc, scale = standardize(x, loc, scale, op="laplace.logpdf")
         return valid_if(-absolute(z) - LN2 - log_of(scale), scale)
 
     def cdf(self, x, loc=0, scale=1):
-        z, loc, scale = standardize(x, loc, scale)
+        z, loc, scale = standardize(x, loc, scale, op="laplace.cdf")
         below = less(z, 0)
         return valid_if(where(below, 0.5 * exp(where(below, z, 0.0)),
                               1 - 0.5 * exp(-where(below, 0.0, z))), scale)
@@ -138,11 +138,11 @@ class cauchy_gen(_Continuous):
     name = "cauchy"
 
     def logpdf(self, x, loc=0, scale=1):
-        z, loc, scale = standardize(x, loc, scale)
+        z, loc, scale = standardize(x, loc, scale, op="cauchy.logpdf")
         return valid_if(-LOG_PI - log_of(scale) - log1p(z * z), scale)
 
     def cdf(self, x, loc=0, scale=1):
-        z, loc, scale = standardize(x, loc, scale)
+        z, loc, scale = standardize(x, loc, scale, op="cauchy.cdf")
         return valid_if(0.5 + arctan(z) * (1 / math.pi), scale)
 
 
@@ -150,11 +150,11 @@ class logistic_gen(_Continuous):
     name = "logistic"
 
     def logpdf(self, x, loc=0, scale=1):
-        z, loc, scale = standardize(x, loc, scale)
+        z, loc, scale = standardize(x, loc, scale, op="logistic.logpdf")
         return valid_if(log_expit(z) + log_expit(-z) - log_of(scale), scale)
 
     def cdf(self, x, loc=0, scale=1):
-        z, loc, scale = standardize(x, loc, scale)
+        z, loc, scale = standardize(x, loc, scale, op="logistic.cdf")
         return valid_if(sigmoid(z), scale)
 
 

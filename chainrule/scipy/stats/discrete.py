@@ -27,7 +27,7 @@ class poisson_gen(Distribution):
         """k log mu - log k! - mu; -inf where k - loc is not a count, NaN for mu < 0."""
         needs_scipy("poisson.logpmf")
         k, counts = _counts(k, loc, "poisson.logpmf")
-        mu = as_inputs(mu)
+        mu = as_inputs(mu, op="poisson.logpmf")
         safe = np.where(counts, k, 0.0)  # log k! of a count, never of -1 (inf)
         out = sp.xlogy(safe, mu) - sp.gammaln(safe + 1) - mu
         out = where(counts, out, -math.inf)
