@@ -448,3 +448,37 @@ def test_complex_values_match_numpy():
     assert numpy.allclose(value(got.eigenvalues), numpy.linalg.eigvalsh(hermitian))
     assert numpy.allclose(value(la.cholesky(hermitian)), numpy.linalg.cholesky(hermitian))
     assert numpy.allclose(value(la.qr(z).R), numpy.linalg.qr(z).R)
+
+
+def _hermitian():
+    z = dense(3, 3) + 1j * dense(3, 3)
+    return z @ z.conj().T + numpy.diag([0.0, 6.0, 12.0])
+
+
+def test_eigh_of_a_hermitian_matrix_to_second_order():
+    h = _hermitian()
+
+    def f(a):
+        w, v = la.eigh(a)
+        vv = v * np.conj(v[..., :1, :])
+        return w, np.real(vv), np.imag(vv)
+    assert la.eigh(cr.tensor(h)).eigenvalues.dtype == numpy.float64
+    assert check_grads(f, (cr.tensor(h),), order=2)
+    assert check_grads(lambda a: la.eigvalsh(a, "U"), (cr.tensor(h),), order=2)
+
+
+def test_eigh_refuses_losses_that_depend_on_the_phases():
+    x = cr.tensor(_hermitian(), requires_grad=True)
+    with pytest.raises(RuntimeError, match="eigh: the loss depends on the arbitrary phases"):
+        np.sum(np.real(la.eigh(x).eigenvectors)).backward()
+
+
+@pytest.mark.parametrize("ord, axis", [(None, None), (1, None), (3, 0), (numpy.inf, 1),
+                                       ("fro", (0, 1)), (1, (0, 1)), ("nuc", (0, 1))])
+def test_norms_of_complex_values(ord, axis):
+    z = dense(3, 3) + 1j * dense(3, 3)
+    got = la.norm(z, ord, axis)
+    assert got.dtype == numpy.float64
+    assert numpy.allclose(value(got), numpy.linalg.norm(z, ord, axis))
+    if ord != "nuc":  # the spectral norms of complex matrices are not differentiated
+        assert check_grads(lambda a: la.norm(a, ord, axis), (cr.tensor(z),), order=2)

@@ -357,7 +357,7 @@ def norm(x, ord=None, axis=None, keepdims=False):
     nd = x.ndim
     if axis is None:
         if ord is None:
-            return _norm(x, None, None, keepdims)
+            return _norm(_modulus(x), None, None, keepdims)
         if nd == 1:
             axes = (0,)
         elif nd == 2:
@@ -377,10 +377,16 @@ def norm(x, ord=None, axis=None, keepdims=False):
     raise ValueError(f"norm: axis must be None, an int or a pair of ints, got {axis!r}")
 
 
+def _modulus(x):
+    """|x| for a complex x: every norm but the spectral ones is a norm of the moduli."""
+    return ops.absolute(x) if x.dtype.kind == "c" else x
+
+
 def _vector_norm(x, ord, axis, keepdims):
     if isinstance(ord, str):
         raise ValueError(f"norm: invalid norm order {ord!r} for vectors; use a number, "
                          "inf or -inf")
+    x = _modulus(x)
     if ord is None or ord in (0, 1, 2, np.inf, -np.inf) or ord > 1:
         return _norm(x, ord, axis, keepdims)
     # p < 1 (not a norm, but NumPy computes it): the power sum directly
@@ -397,7 +403,7 @@ def _matrix_norm(x, ord, axes, keepdims):
         if ord not in (None, "fro", 1, -1, np.inf, -np.inf):
             raise ValueError(f"norm: invalid norm order {ord!r} for matrices; use None, "
                              "'fro', 'nuc', 1, -1, 2, -2, inf or -inf")
-        return _norm(x, ord, (row, col), keepdims)
+        return _norm(_modulus(x), ord, (row, col), keepdims)
     s = svdvals(ops.moveaxis(x, (row, col), (-2, -1)))
     if ord == 2:
         out = ops.max(s, -1)

@@ -66,10 +66,10 @@ def _safe_reciprocal(d):
 
 
 def _real_only(ans, name):
-    """The rules of cholesky, eigh, svd, qr and pinv are those of real matrices."""
+    """The rules of cholesky, svd, qr and pinv are those of real matrices."""
     if ans.dtype.kind == "c":
         raise TypeError(f"{name}: derivatives for complex matrices are not implemented "
-                        f"(only eig's are); the values are NumPy's, differentiate the real "
+                        f"(only eig's and eigh's are); the values are NumPy's, differentiate the real "
                         f"case, or use eig for a general complex matrix")
 
 
@@ -126,19 +126,44 @@ def _unpack_eigh(packed):
     return packed[..., 0, :], packed[..., 1:, :]
 
 
+def _hermitian_lower(t, n, dtype):
+    """The Hermitian matrix LAPACK sees of a complex t: the strict lower triangle, its
+    conjugate transpose above, and the real part of the diagonal."""
+    low = t * _lower(n, dtype, -1)
+    return low + conj(_mT(low)) + real(t) * np.eye(n, dtype=_real_dtype(dtype))
+
+
+def _to_hermitian_lower(g, n, dtype):
+    """The transpose of _hermitian_lower (for the pairing Re Σ g·t)."""
+    return (g + conj(_mT(g))) * _lower(n, dtype, -1) \
+        + real(g) * np.eye(n, dtype=_real_dtype(dtype))
+
+
+def _real_dtype(dtype):
+    return np.empty(0, dtype).real.dtype
+
+
 def _eigh_vjp(g, ans, x):
-    _real_only(ans, "eigh")
+    # Complex (Hermitian) x: Ā = conj(V) (diag(w̄) + F ∘ (Vᵀ V̄)) Vᵀ, the transpose of
+    # S = Vᴴ dA V for Re Σ a·b; V̄ must not turn the arbitrary phases (checked as in eig).
     w, v = _unpack_eigh(ans)
     gw, gv = _unpack_eigh(g)
     n, dtype = shape_of(w)[-1], ans.dtype
-    inner = _diag_embed(gw, n, dtype) + _gaps(w) * matmul(_mT(v), gv)
+    vt_gv = matmul(_mT(v), gv)
+    inner = _diag_embed(gw, n, dtype) + _gaps(w) * vt_gv
+    if dtype.kind == "c":
+        _check_phase_invariant(_diagonal(vt_gv), gv, "eigh")
+        return _to_hermitian_lower(matmul(matmul(conj(v), inner), _mT(v)), n, dtype)
     return _to_lower(matmul(matmul(v, inner), _mT(v)), n, dtype)
 
 
 def _eigh_jvp(tangents, ans, x):
-    _real_only(ans, "eigh")
     w, v = _unpack_eigh(ans)
     n, dtype = shape_of(w)[-1], ans.dtype
+    if dtype.kind == "c":
+        s = matmul(matmul(conj(_mT(v)), _hermitian_lower(tangents[0], n, dtype)), v)
+        return concatenate([expand_dims(real(_diagonal(s)) + 0j, -2),
+                            matmul(v, _gaps(w) * s)], -2)
     s = matmul(matmul(_mT(v), _sym_lower(tangents[0], n, dtype)), v)
     dv = matmul(v, _gaps(w) * s)
     return concatenate([expand_dims(_diagonal(s), -2), dv], -2)
@@ -370,7 +395,7 @@ def _eig_impl(x):
     return np.concatenate([w[..., None, :], v], axis=-2)
 
 
-def _check_phase_invariant(h, gv) -> None:
+def _check_phase_invariant(h, gv, name="eig") -> None:
     try:
         values, scale = (np.asarray(getattr(a, "_data", a)) for a in (h, gv))
     except Exception:  # noqa: BLE001 - no single value to check (inside vmap)
@@ -380,7 +405,7 @@ def _check_phase_invariant(h, gv) -> None:
     limit = 1e-6 * max(1.0, float(np.max(np.abs(scale))))
     if np.any(np.abs(values.imag) > limit):
         raise ValueError(
-            "eig: the loss depends on the arbitrary phases of the eigenvectors (each column "
+            f"{name}: the loss depends on the arbitrary phases of the eigenvectors (each column "
             "of V is defined only up to a factor e^(iφ)), so its gradient is not defined; "
             "use quantities that do not depend on them, such as |v|² or v_i·conj(v_j) of "
             "entries of one eigenvector, or the eigenvalues")
