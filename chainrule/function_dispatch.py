@@ -56,20 +56,21 @@ def _is_function(obj) -> bool:
     return callable(obj) and not isinstance(obj, type)  # dtypes are callable classes
 
 
+def nearest_names(name: str, module: str = "numpy") -> str:
+    """Where to look instead of ``module.name``: the closest names chainrule has."""
+    namespace = _namespace(module) or _namespace("numpy")
+    home = _NAMESPACES.get(module, "chainrule.numpy")
+    close = difflib.get_close_matches(name, _public_names(namespace), n=3, cutoff=0.6)
+    return (f"the closest names in {home}: {', '.join(close)}" if close
+            else f"{home} has no function close to that name")
+
+
 def unsupported_message(func) -> str:
     module = getattr(func, "__module__", None) or "numpy"
-    qualified = f"{module}.{func.__name__}"
-    namespace = _namespace(module)
-    home = _NAMESPACES.get(module, "chainrule.numpy")
-    if namespace is None:
-        namespace = _namespace("numpy")
-    close = difflib.get_close_matches(func.__name__, _public_names(namespace), n=3,
-                                      cutoff=0.6)
-    nearest = (f"the nearest functions in {home} are {', '.join(close)}" if close
-               else f"{home} has no function close to that name")
-    return (f"{qualified} is not supported on chainrule tensors (it has no chainrule "
-            f"counterpart, so its result could not be differentiated); {nearest}, or "
-            "convert with .numpy() (or numpy.asarray) when no gradient is needed")
+    return (f"{module}.{func.__name__} is not supported on chainrule tensors (it has no "
+            "chainrule counterpart, so its result could not be differentiated); "
+            f"{nearest_names(func.__name__, module)}, or convert with .numpy() (or "
+            "numpy.asarray) when no gradient is needed")
 
 
 def array_function(self, func, types, args, kwargs):

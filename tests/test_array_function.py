@@ -84,7 +84,7 @@ def test_an_unsupported_function_is_refused_naming_it_and_the_nearest_alternativ
         np.nanmean(x)
     message = str(info.value)
     assert message.startswith("numpy.nanmean is not supported on chainrule tensors")
-    assert "the nearest functions in chainrule.numpy are mean" in message
+    assert "the closest names in chainrule.numpy: mean" in message
     assert "convert with .numpy()" in message
     with pytest.raises(TypeError, match=r"numpy.histogram is not supported .* "
                                         r"chainrule.numpy has no function close"):

@@ -247,3 +247,11 @@ def test_complex_var_std_and_vdot_follow_numpy():
     numpy.testing.assert_allclose(np.vdot(z, z[::-1]).numpy(), numpy.vdot(z, z[::-1]))
     check_grads(lambda x: np.var(x * (1 + 2j) + x * x * 1j, axis=1, ddof=1)
                 + np.std(x * 1j + x), (A,), order=2, modes=("fwd", "rev"))
+
+
+def test_a_missing_numpy_name_says_where_to_look():
+    with pytest.raises(AttributeError, match=r"chainrule.numpy has no 'nanmean': .* "
+                                             r"closest names in chainrule.numpy: mean"):
+        np.nanmean  # noqa: B018
+    with pytest.raises(AttributeError, match="has no attribute 'not_a_numpy_name'"):
+        np.not_a_numpy_name  # noqa: B018

@@ -38,3 +38,14 @@ from numpy import (bool_, complex64, complex128, dtype, finfo, float16, float32,
                    uint64)
 
 from ._dtype_queries import *  # noqa: E402,F401,F403
+
+
+def __getattr__(name: str):
+    """A NumPy name chainrule.numpy lacks: say so, and where to look instead."""
+    if name.startswith("_") or not hasattr(_np, name):
+        raise AttributeError(f"module 'chainrule.numpy' has no attribute {name!r}")
+    from ..function_dispatch import nearest_names
+    raise AttributeError(
+        f"chainrule.numpy has no {name!r}: numpy.{name} has no differentiable counterpart "
+        f"here; {nearest_names(name)}, or call numpy.{name} on .numpy() values when no "
+        "gradient is needed")
