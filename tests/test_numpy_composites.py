@@ -335,6 +335,8 @@ def test_sort_gradient_goes_to_the_sorted_element_ties_in_order():
     numpy.put_along_axis(expected, order, numpy.broadcast_to(numpy.arange(5.0), (2, 5)), 1)
     numpy.testing.assert_array_equal(x.grad.numpy(), expected)
     assert x.grad.numpy()[0].tolist() == [3.0, 1.0, 4.0, 0.0, 2.0]
+    indices = cnp.argsort(x)  # an order has no derivative
+    assert indices.dtype.kind == "i" and not indices.requires_grad
 
 
 def test_partition_gradient_goes_to_the_kth_element():
