@@ -26,23 +26,23 @@ def _with_initial(result, initial, combine):
 def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=_NOT_GIVEN,  # noqa: A001
         where=_NOT_GIVEN):
     """Sum of the elements over ``axis`` (NumPy's signature); differentiable."""
-    no_out("sum", out)
-    unsupported_keywords("sum", where=where)
-    a = asarray_like(a)
-    if dtype is not None:
-        a = _cast(a, dtype)
-    return _with_initial(ops.sum(a, axis, keepdims=keepdims), initial, ops.add)
+    return _fold(ops.sum, ops.add, "sum", a, axis, dtype, out, keepdims, initial, where)
 
 
 def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=_NOT_GIVEN,
          where=_NOT_GIVEN):
     """Product of the elements over ``axis``; differentiable."""
-    no_out("prod", out)
-    unsupported_keywords("prod", where=where)
+    return _fold(ops.prod, ops.multiply, "prod", a, axis, dtype, out, keepdims, initial,
+                 where)
+
+
+def _fold(op, combine, name, a, axis, dtype, out, keepdims, initial, where):
+    no_out(name, out)
+    unsupported_keywords(name, where=where)
     a = asarray_like(a)
     if dtype is not None:
         a = _cast(a, dtype)
-    return _with_initial(ops.prod(a, axis, keepdims=keepdims), initial, ops.multiply)
+    return _with_initial(op(a, axis, keepdims=keepdims), initial, combine)
 
 
 def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=_NOT_GIVEN):
