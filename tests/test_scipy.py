@@ -212,6 +212,34 @@ def test_softmax_and_logsumexp_need_no_scipy():
     np.testing.assert_allclose(cs.expit(x).numpy(), 1 / (1 + np.exp(-x)))
 
 
+COMPLEX = np.array([0.3 + 0.4j, -0.5 + 0.2j, 1.1 - 0.6j])
+HOLOMORPHIC = {
+    "erf": (cs.erf, lambda z: 2 / np.sqrt(np.pi) * np.exp(-z * z)),
+    "erfc": (cs.erfc, lambda z: -2 / np.sqrt(np.pi) * np.exp(-z * z)),
+    "ndtr": (cs.ndtr, lambda z: np.exp(-z * z / 2) / np.sqrt(2 * np.pi)),
+    "log_ndtr": (cs.log_ndtr, lambda z: np.exp(-z * z / 2) / np.sqrt(2 * np.pi) / sc.ndtr(z)),
+    "xlogy": (lambda z: cs.xlogy(z, 1.5 + z), lambda z: np.log(1.5 + z) + z / (1.5 + z)),
+    "xlog1py": (lambda z: cs.xlog1py(0.7, z), lambda z: 0.7 / (1 + z)),
+    "iv": (lambda z: cs.iv(1.5, z), lambda z: (sc.iv(0.5, z) + sc.iv(2.5, z)) / 2),
+}
+
+
+@needs_scipy
+@pytest.mark.parametrize("name", sorted(HOLOMORPHIC))
+def test_complex_inputs(name):
+    function, derivative = HOLOMORPHIC[name]
+    z = cr.tensor(COMPLEX, dtype=cr.complex128)
+    out = function(z)
+    assert out.dtype == np.complex128
+    reference = {"xlogy": lambda v: sc.xlogy(v, 1.5 + v), "xlog1py": lambda v: sc.xlog1py(0.7, v),
+                 "iv": lambda v: sc.iv(1.5, v)}.get(name) or getattr(sc, name)
+    np.testing.assert_allclose(out.numpy(), reference(COMPLEX), rtol=1e-12)
+    # holomorphic: grad is f'(z); JVP and VJP (the plain transpose) to second order
+    grad = cr.grad(function, holomorphic=True)(cr.tensor(COMPLEX[0], dtype=cr.complex128))
+    np.testing.assert_allclose(grad.item(), derivative(COMPLEX[0]), rtol=1e-10)
+    assert check_grads(function, (z,), order=2, modes=("fwd", "rev"))
+
+
 @needs_scipy
 def test_array_likes_follow_numpy_and_lists_of_tensors_keep_their_gradients():
     x = f64([0.3, 1.2])

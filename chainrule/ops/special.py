@@ -8,7 +8,9 @@ polygamma n is polygamma n + 1, of iv v is made of iv v ± 1), so every order wo
 
 Parameters that are not differentiated come after the tensor input (``polygamma_p(x, n)``,
 ``iv_p(x, v)``, ``gammainc_p(x, a)``); ``chainrule.scipy.special`` gives them SciPy's
-order and checks them. Domains: "positive" (0.5, 2), "unit" (-0.8, 0.8), "real", and
+order and checks them. Complex inputs: erf, erfc, ndtr, log_ndtr, xlogy, xlog1py and iv
+take them as SciPy does; their rules, g · f'(z), are holomorphic (JAX's convention).
+Domains: "positive" (0.5, 2), "unit" (-0.8, 0.8), "real", and
 "probability" (0.1, 0.9) for ndtri, whose argument is a probability.
 """
 from __future__ import annotations
@@ -52,12 +54,12 @@ def have_scipy() -> bool:
 
 def _dtype(x) -> np.dtype:
     dtype = np.asarray(x).dtype if not hasattr(x, "dtype") else np.dtype(x.dtype)
-    return dtype if dtype.kind == "f" else np.dtype(np.float64)
+    return dtype if dtype.kind in "fc" else np.dtype(np.float64)
 
 
 def _as(out, x):
-    """SciPy's result in x's float dtype (polygamma, and float64 parameters next to a
-    float32 x, would promote)."""
+    """SciPy's result in x's float (or complex) dtype (polygamma, and float64 parameters
+    next to a float32 x, would promote)."""
     return np.asarray(out).astype(_dtype(x), copy=False)
 
 

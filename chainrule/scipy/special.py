@@ -5,8 +5,10 @@ gammainc's a, are constants).
 The primitives are in chainrule/ops/special.py; the rest are compositions of primitives.
 Arguments follow NumPy's dtype rules: tensors, arrays and numbers mix as in NumPy, and
 when no argument is a tensor the result is a float64 tensor (float32 and float16 arrays
-keep their dtype). The functions that need SciPy raise ImportError without it; expit,
-logit, log_expit, logsumexp, softmax and log_softmax do not need it.
+keep their dtype). Complex values go where SciPy takes them (erf, erfc, ndtr, log_ndtr,
+xlogy, xlog1py, iv), with holomorphic rules. The functions that need SciPy raise
+ImportError without it; expit, logit, log_expit, logsumexp, softmax and log_softmax do
+not need it.
 """
 from __future__ import annotations
 
@@ -50,7 +52,7 @@ def as_inputs(*args, op: str):
                 dtype = np.result_type(*[b.dtype if isinstance(b, Tensor) else b
                                          for b in out if b is not None])
                 out[i] = ops.astype(a, dtype) if isinstance(a, Tensor) else wrap(
-                    np.asarray(a, dtype=dtype if dtype.kind == "f" else np.float64))
+                    np.asarray(a, dtype=dtype if dtype.kind in "fc" else np.float64))
                 break
     return out[0] if len(out) == 1 else out
 
@@ -60,10 +62,10 @@ def _as_input(a):
     if a is None or isinstance(a, Tensor) or type(a) in (int, float):
         return a
     tensor = asarray_like(a)  # lists holding tensors are stacked, so gradients reach them
-    if tensor.dtype.kind not in "biuf":
-        raise TypeError(f"expected a number, an array or a tensor of real numbers, got "
+    if tensor.dtype.kind not in "biufc":
+        raise TypeError(f"expected a number, an array or a tensor, got "
                         f"{type(a).__name__} of dtype {tensor.dtype}")
-    return tensor if tensor.dtype.kind == "f" else ops.astype(tensor, np.float64)
+    return tensor if tensor.dtype.kind in "fc" else ops.astype(tensor, np.float64)
 
 
 def _required(x, op: str):
@@ -88,7 +90,8 @@ def constant(value, op: str, name: str):
     return value if array.ndim == 0 and isinstance(value, numbers.Real) else array
 
 
-def _scipy(op: str):
+def needs_scipy(op: str) -> None:
+    """ImportError naming the function and how to install SciPy, when it is missing."""
     try:
         sp.scipy_special()
     except ImportError as exc:
@@ -97,7 +100,7 @@ def _scipy(op: str):
 
 def _unary(prim, op):
     def function(x):
-        _scipy(op)
+        needs_scipy(op)
         return prim(as_inputs(_required(x, op), op=op))
     function.__name__ = function.__qualname__ = op
     function.__doc__ = prim.__doc__
@@ -106,7 +109,7 @@ def _unary(prim, op):
 
 def _binary(prim, op):
     def function(x, y):
-        _scipy(op)
+        needs_scipy(op)
         return prim(*as_inputs(_required(x, op), _required(y, op), op=op))
     function.__name__ = function.__qualname__ = op
     function.__doc__ = prim.__doc__
@@ -132,7 +135,7 @@ xlog1py = _binary(sp.xlog1py, "xlog1py")
 def polygamma(n, x):
     """The n-th derivative of digamma (n = 0 is digamma itself); n is one non-negative
     integer for all of x. Its derivative is polygamma(n + 1, x), so every order works."""
-    _scipy("polygamma")
+    needs_scipy("polygamma")
     if isinstance(n, Tensor) or np.ndim(n) != 0:
         shape = f" of shape {np.shape(n)}" if np.ndim(n) else ""
         raise TypeError(f"polygamma: n must be one integer (the order), got "
@@ -149,7 +152,7 @@ def polygamma(n, x):
 def _with_parameter(prim, op, name, parameter, x):
     """prim(x, parameter) with x broadcast against the parameter (the output's shape is
     their broadcast shape, as in SciPy, and x carries it)."""
-    _scipy(op)
+    needs_scipy(op)
     parameter = constant(parameter, op, name)
     x = as_inputs(x, op=op)
     shape = np.broadcast_shapes(np.shape(parameter), x.shape)
@@ -186,14 +189,14 @@ def gammaincc(a, x):
 def erfcinv(y):
     """The inverse of erfc on (0, 2): -ndtri(y / 2) / sqrt(2), which is how SciPy
     computes it, so nothing is lost in the tails."""
-    _scipy("erfcinv")
+    needs_scipy("erfcinv")
     return sp.ndtri(as_inputs(y, op="erfcinv") * 0.5) * -math.sqrt(0.5)
 
 
 def gamma(x):
     """Γ(x) = sign · exp(gammaln(x)), the sign from SciPy's gammasgn (constant between
     the poles, so not differentiated)."""
-    _scipy("gamma")
+    needs_scipy("gamma")
     x = as_inputs(x, op="gamma")
     return sp.gammasgn(x) * exp(sp.gammaln(x))
 
@@ -201,14 +204,14 @@ def gamma(x):
 def betaln(a, b):
     """log|B(a, b)| = gammaln(a) + gammaln(b) - gammaln(a + b). (SciPy uses asymptotic
     forms for large a and b; this sum loses digits there, above about 1e7.)"""
-    _scipy("betaln")
+    needs_scipy("betaln")
     a, b = as_inputs(a, b, op="betaln")
     return sp.gammaln(a) + sp.gammaln(b) - sp.gammaln(a + b)
 
 
 def beta(a, b):
     """B(a, b) = Γ(a) Γ(b) / Γ(a + b), from betaln and the signs of the three gammas."""
-    _scipy("beta")
+    needs_scipy("beta")
     a, b = as_inputs(a, b, op="beta")
     signs = sp.gammasgn(a) * sp.gammasgn(b) * sp.gammasgn(a + b)
     return signs * exp(sp.gammaln(a) + sp.gammaln(b) - sp.gammaln(a + b))
@@ -216,7 +219,7 @@ def beta(a, b):
 
 def entr(x):
     """-x log x for x > 0, 0 at x = 0, -inf for x < 0."""
-    _scipy("entr")
+    needs_scipy("entr")
     x = as_inputs(x, op="entr")
     negative = less(x, 0)
     inside = where(negative, 1.0, x)  # the branch not taken stays finite (no NaN gradient)
@@ -235,14 +238,14 @@ def _rel_entr_parts(x, y):
 
 def rel_entr(x, y):
     """x log(x / y) for x, y > 0; 0 for x = 0, y >= 0; inf otherwise."""
-    _scipy("rel_entr")
+    needs_scipy("rel_entr")
     valid, value = _rel_entr_parts(*as_inputs(x, y, op="rel_entr"))
     return where(valid, value, math.inf)
 
 
 def kl_div(x, y):
     """x log(x / y) - x + y for x, y > 0; y for x = 0, y >= 0; inf otherwise."""
-    _scipy("kl_div")
+    needs_scipy("kl_div")
     x, y = as_inputs(x, y, op="kl_div")
     valid, value = _rel_entr_parts(x, y)
     return where(valid, value - x + y, math.inf)

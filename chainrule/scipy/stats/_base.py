@@ -8,7 +8,7 @@ from ...ops import special as sp
 from ...ops.arithmetic import logical_and, where
 from ...ops.compare import greater
 from ...ops.elementwise import log
-from ..special import as_inputs
+from ..special import as_inputs, needs_scipy
 
 
 def _number(v) -> bool:
@@ -21,14 +21,6 @@ def log_of(v):
     if _number(v):
         return math.log(v) if v > 0 else math.nan
     return log(v)
-
-
-def needs_scipy(op: str) -> None:
-    """ImportError naming the method and how to install SciPy, when it is missing."""
-    try:
-        sp.scipy_special()
-    except ImportError as exc:
-        raise ImportError(f"{op}: {exc}") from None
 
 
 def gammaln_of(v, op: str):
