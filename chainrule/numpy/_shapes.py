@@ -65,10 +65,20 @@ def broadcast_to(array, shape, subok=False):
 
 
 def broadcast_arrays(*args, subok=False):
-    """The arguments broadcast against each other (a tuple, as NumPy 2 returns)."""
-    tensors = [asarray_like(a) for a in args]
-    target = np.broadcast_shapes(*(t.shape for t in tensors))
-    return tuple(ops.broadcast_to(t, target) for t in tensors)
+    """The arguments broadcast against each other (a tuple, as NumPy 2 returns). Values
+    that are not numbers (None, objects: matplotlib broadcasts its style arguments with
+    the data) stay NumPy object arrays; the rest become tensors."""
+    values = [a if isinstance(a, Tensor) else _numeric_or_object(a) for a in args]
+    target = np.broadcast_shapes(*(v.shape for v in values))
+    return tuple(ops.broadcast_to(v, target) if isinstance(v, Tensor)
+                 else np.broadcast_to(v, target) for v in values)
+
+
+def _numeric_or_object(value):
+    array = np.asarray(value) if not isinstance(value, list | tuple) else None
+    if array is not None and array.dtype.kind not in "biufc":
+        return array
+    return asarray_like(value)
 
 
 def _joined(name, arrays, dtype):
