@@ -408,11 +408,12 @@ def test_eig_refuses_losses_that_depend_on_the_phases():
         np.sum(np.real(v)).backward()
 
 
-def test_complex_derivatives_outside_eig_are_refused():
+def test_complex_derivatives_of_cholesky_qr_pinv_are_refused():
     z = cr.tensor(spd(2) + 0j, requires_grad=True)
-    with pytest.raises(RuntimeError, match="svd: derivatives for complex matrices are not "
-                                           "implemented"):
-        np.sum(la.svd(z, compute_uv=False)).backward()
+    for name, f in (("cholesky", la.cholesky), ("qr", lambda a: la.qr(a).R), ("pinv", la.pinv)):
+        with pytest.raises(RuntimeError, match=f"{name}: derivatives for complex matrices are "
+                                               "not implemented"):
+            np.sum(np.real(f(z))).backward()
 
 
 def test_bad_arguments_are_refused_with_the_fix():
@@ -474,11 +475,35 @@ def test_eigh_refuses_losses_that_depend_on_the_phases():
 
 
 @pytest.mark.parametrize("ord, axis", [(None, None), (1, None), (3, 0), (numpy.inf, 1),
-                                       ("fro", (0, 1)), (1, (0, 1)), ("nuc", (0, 1))])
+                                       ("fro", (0, 1)), (1, (0, 1)), ("nuc", (0, 1)),
+                                       (2, (0, 1)), (-2, (1, 0))])
 def test_norms_of_complex_values(ord, axis):
     z = dense(3, 3) + 1j * dense(3, 3)
     got = la.norm(z, ord, axis)
     assert got.dtype == numpy.float64
     assert numpy.allclose(value(got), numpy.linalg.norm(z, ord, axis))
-    if ord != "nuc":  # the spectral norms of complex matrices are not differentiated
-        assert check_grads(lambda a: la.norm(a, ord, axis), (cr.tensor(z),), order=2)
+    assert check_grads(lambda a: la.norm(a, ord, axis), (cr.tensor(z),), order=2)
+
+
+@pytest.mark.parametrize("shape, full", [((3, 3), False), ((4, 2), False), ((2, 4), True),
+                                         ((2, 3, 2), True)])
+def test_svd_of_complex_matrices_to_second_order(shape, full):
+    z = dense(*shape) + 1j * dense(*shape)
+
+    def f(a):
+        u, s, vh = la.svd(a, full_matrices=full)
+        k = s.shape[-1]
+        product = (u[..., :, :k] * s[..., None, :]) @ vh[..., :k, :]
+        uu = u[..., :, :k] * np.conj(u[..., :1, :k])
+        return s, np.real(product), np.imag(product), np.real(uu), np.imag(uu)
+    assert check_grads(f, (cr.tensor(z),), order=2)
+    if full:  # the complement columns stay orthogonal to the first ones
+        u, _, vh = la.svd(cr.tensor(z), full_matrices=True)
+        assert numpy.allclose(value(vh @ np.conj(np.swapaxes(vh, -1, -2))),
+                              numpy.eye(shape[-1]))
+
+
+def test_svd_refuses_losses_that_depend_on_the_phases():
+    x = cr.tensor(dense(3, 3) + 1j * dense(3, 3), requires_grad=True)
+    with pytest.raises(RuntimeError, match="svd: the loss depends on the arbitrary phases"):
+        np.sum(np.real(la.svd(x).U)).backward()

@@ -264,7 +264,8 @@ def _complement(x, first):
     full orthogonal factor: LAPACK's values, with the derivative -first·d(first)ᵀ·C
     (C stays orthogonal to first: its component along first is removed)."""
     constant = dec.svd_complement(x)
-    return constant - ops.matmul(first, ops.matmul(_mT(first), constant))
+    adjoint = _mT(first) if first.dtype.kind != "c" else ops.conj(_mT(first))
+    return constant - ops.matmul(first, ops.matmul(adjoint, constant))
 
 
 def eig(a):

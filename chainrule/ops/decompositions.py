@@ -66,10 +66,10 @@ def _safe_reciprocal(d):
 
 
 def _real_only(ans, name):
-    """The rules of cholesky, svd, qr and pinv are those of real matrices."""
+    """The rules of cholesky, qr and pinv are those of real matrices."""
     if ans.dtype.kind == "c":
         raise TypeError(f"{name}: derivatives for complex matrices are not implemented "
-                        f"(only eig's and eigh's are); the values are NumPy's, differentiate the real "
+                        f"(only those of eig, eigh and svd are); the values are NumPy's, differentiate the real "
                         f"case, or use eig for a general complex matrix")
 
 
@@ -176,14 +176,18 @@ eigh_p = primitive("eigh", _eigh_impl, (_eigh_vjp,), save="output",
 
 # ---------------------------------------------------------------- svd
 #
-# A = U diag(s) Vᵀ (reduced: k = min(m, n) columns), packed as [U; s; V] (m + 1 + n rows,
-# k columns). JVP (JAX's svd_jvp_rule, real case): dS = Uᵀ dA V, ds = diag(dS),
-# dU = U (F ∘ (dS S + S dSᵀ)) + (I - UUᵀ) dA V S⁻¹,
-# dV = V (F ∘ (S dS + dSᵀ S)) + (I - VVᵀ) dAᵀ U S⁻¹, F_ij = 1 / (s_j² - s_i²).
-# VJP (its transpose, as in HIPS autograd): Ā = U [(F ∘ (UᵀŪ - ŪᵀU)) S + diag(s̄)
-# + S (F ∘ (VᵀV̄ - V̄ᵀV))] Vᵀ + (I - UUᵀ) Ū S⁻¹ Vᵀ + U S⁻¹ V̄ᵀ (I - VVᵀ).
-# With full_matrices the first k columns of the full factors are packed: their signs
-# are those of the full decomposition (see svd_complement).
+# A = U diag(s) Vᴴ (reduced: k = min(m, n) columns), packed as [U; s; conj(V)] (m + 1 + n
+# rows, k columns: conj(V) = Vhᵀ). JVP (JAX's svd_jvp_rule): P = Uᴴ dA V, ds = Re diag(P),
+# dU = U (F ∘ (P S + S Pᴴ) + D) + (I - UUᴴ) dA V S⁻¹,
+# dV = V (F ∘ (S P + Pᴴ S)) + (I - VVᴴ) dAᴴ U S⁻¹, F_ij = 1 / (s_j² - s_i²),
+# D = i Im(diag(P)) S⁻¹ (complex only: the phases move with U, V's stay). The VJP is its
+# transpose, step by step (for real matrices HIPS autograd's rule): with K = Uᵀ Ū,
+# L = Vᵀ V̄: Ā = conj(U) [(F ∘ (K - Kᴴ)) S + diag(s̄) + S (F ∘ (L - Lᴴ)) + i Im(diag K) S⁻¹] Vᵀ
+# + (Q - conj(U) Uᵀ Q) Vᵀ + conj(U) (Rᴴ - Rᴴ conj(V) Vᵀ), Q = Ū S⁻¹, R = V̄ S⁻¹.
+# A complex loss that turns the common phase of a column pair (u_j, v_j) has
+# Im(K_jj + L_jj) ≠ 0: refused, as in eig. With full_matrices the first k columns of the
+# full factors are packed: their signs are those of the full decomposition (see
+# svd_complement).
 
 
 def _svd_impl(x, full):
@@ -197,44 +201,61 @@ def _unpack_svd(packed, m):
     return packed[..., :m, :], packed[..., m, :], packed[..., m + 1:, :]
 
 
+def _c(x, complex_):
+    return conj(x) if complex_ else x
+
+
 def _svd_vjp(g, ans, x, full):
-    _real_only(ans, "svd")
     m, n = shape_of(x)[-2:]
-    u, s, v = _unpack_svd(ans, m)
-    gu, gs, gv = _unpack_svd(g, m)
+    cplx = ans.dtype.kind == "c"
+    u, s, w = _unpack_svd(ans, m)
+    gu, gs, gw = _unpack_svd(g, m)
+    s, gs, v, gv = real(s), real(gs), _c(w, cplx), _c(gw, cplx)
     k, dtype = shape_of(s)[-1], ans.dtype
     f = _gaps(s * s)
-    utgu, vtgv = matmul(_mT(u), gu), matmul(_mT(v), gv)
-    inner = (f * (utgu - _mT(utgu))) * expand_dims(s, -2) + _diag_embed(gs, k, dtype) \
-        + expand_dims(s, -1) * (f * (vtgv - _mT(vtgv)))
-    ga = matmul(matmul(u, inner), _mT(v))
     s_inv = _safe_reciprocal(s)
+    utgu, vtgv = matmul(_mT(u), gu), matmul(_mT(v), gv)
+    inner = (f * (utgu - _c(_mT(utgu), cplx))) * expand_dims(s, -2) \
+        + _diag_embed(gs, k, dtype) + expand_dims(s, -1) * (f * (vtgv - _c(_mT(vtgv), cplx)))
+    if cplx:
+        _check_phase_invariant(_diagonal(utgu) + _diagonal(vtgv), g, "svd")
+        inner = inner + _diag_embed(imag(_diagonal(utgu)) * s_inv * 1j, k, dtype)
+    cu = _c(u, cplx)
+    ga = matmul(matmul(cu, inner), _mT(v))
     if m > k:
-        ga = ga + matmul((gu - matmul(u, utgu)) * expand_dims(s_inv, -2), _mT(v))
+        q = gu * expand_dims(s_inv, -2)
+        ga = ga + matmul(q - matmul(cu, matmul(_mT(u), q)), _mT(v))
     if n > k:
-        ga = ga + matmul(u, expand_dims(s_inv, -1) * _mT(gv - matmul(v, vtgv)))
+        rh = _c(_mT(gv * expand_dims(s_inv, -2)), cplx)
+        ga = ga + matmul(cu, rh - matmul(matmul(rh, _c(v, cplx)), _mT(v)))
     return ga
 
 
 def _svd_jvp(tangents, ans, x, full):
-    _real_only(ans, "svd")
     m, n = shape_of(x)[-2:]
-    u, s, v = _unpack_svd(ans, m)
+    cplx = ans.dtype.kind == "c"
+    u, s, w = _unpack_svd(ans, m)
+    s, v = real(s), _c(w, cplx)
     (t,) = tangents
     k = shape_of(s)[-1]
     f = _gaps(s * s)
-    ds_full = matmul(matmul(_mT(u), t), v)
-    dss, sds = ds_full * expand_dims(s, -2), expand_dims(s, -1) * ds_full
-    du = matmul(u, f * (dss + _mT(dss)))
-    dv = matmul(v, f * (sds + _mT(sds)))
-    s_inv = expand_dims(_safe_reciprocal(s), -2)
+    s_inv = _safe_reciprocal(s)
+    p = matmul(matmul(_c(_mT(u), cplx), t), v)
+    dss, sds = p * expand_dims(s, -2), expand_dims(s, -1) * p
+    inner_u = f * (dss + _c(_mT(dss), cplx))
+    if cplx:
+        inner_u = inner_u + _diag_embed(imag(_diagonal(p)) * s_inv * 1j, k, ans.dtype)
+    du = matmul(u, inner_u)
+    dv = matmul(v, f * (sds + _c(_mT(sds), cplx)))
+    s_inv = expand_dims(s_inv, -2)
     if m > k:
         tv = matmul(t, v)
-        du = du + (tv - matmul(u, matmul(_mT(u), tv))) * s_inv
+        du = du + (tv - matmul(u, matmul(_c(_mT(u), cplx), tv))) * s_inv
     if n > k:
-        ttu = matmul(_mT(t), u)
-        dv = dv + (ttu - matmul(v, matmul(_mT(v), ttu))) * s_inv
-    return concatenate([du, expand_dims(_diagonal(ds_full), -2), dv], -2)
+        thu = matmul(_c(_mT(t), cplx), u)
+        dv = dv + (thu - matmul(v, matmul(_c(_mT(v), cplx), thu))) * s_inv
+    ds = real(_diagonal(p))
+    return concatenate([du, expand_dims(ds + 0j if cplx else ds, -2), _c(dv, cplx)], -2)
 
 
 svd_p = primitive("svd", _svd_impl, (_svd_vjp,), save="both",
@@ -434,5 +455,5 @@ eig_p = primitive("eig", _eig_impl, (_eig_vjp,), save="output",
                   backward_name="LinalgEigBackward", jvp=_eig_jvp, batch="elementwise",
                   domain="real")
 
-from .complex import conj, real  # noqa: E402
+from .complex import conj, imag, real  # noqa: E402
 from .reduction import sum  # noqa: E402,A004
