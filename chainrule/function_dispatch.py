@@ -7,9 +7,14 @@ with no counterpart raises TypeError naming it and the nearest names chainrule.n
 silently converting the tensor to an array would cut the graph and give wrong (zero)
 gradients without a word.
 
-A tensor class may instead say ``_numpy_function_policy = "convert"``: NumPy functions
-then run NumPy's own implementation on its values, as for a class without the protocol
-(PyTorch, TensorFlow and JAX arrays do not implement it; MXNet's np.ndarray does).
+The dialect classes inherit this and dispatch too, so ``np.sum(torch_tensor)`` is
+recorded and keeps the dialect's class. That is more than the frameworks do (PyTorch,
+TensorFlow and JAX arrays do not implement the protocol: NumPy converts them, and torch
+refuses a tensor that requires grad; MXNet's np.ndarray does dispatch), and it is what
+``__array_ufunc__`` already does for them; nothing in the chapter, nor matplotlib's
+plotting of tensors, needs the conversion. A class that wants the frameworks' behaviour
+says ``_numpy_function_policy = "convert"``: NumPy functions then run NumPy's own
+implementation on its values, as for a class without the protocol.
 """
 from __future__ import annotations
 
