@@ -408,12 +408,19 @@ def test_eig_refuses_losses_that_depend_on_the_phases():
         np.sum(np.real(v)).backward()
 
 
-def test_complex_derivatives_of_cholesky_qr_pinv_are_refused():
-    z = cr.tensor(spd(2) + 0j, requires_grad=True)
-    for name, f in (("cholesky", la.cholesky), ("qr", lambda a: la.qr(a).R), ("pinv", la.pinv)):
-        with pytest.raises(RuntimeError, match=f"{name}: derivatives for complex matrices are "
-                                               "not implemented"):
-            np.sum(np.real(f(z))).backward()
+@pytest.mark.parametrize("name", ["cholesky", "cholesky_upper", "qr_tall", "qr_wide",
+                                  "qr_complete_square", "pinv_tall", "pinv_wide_stack"])
+def test_complex_cholesky_qr_pinv_to_second_order(name):
+    z = dense(3, 3) + 1j * dense(3, 3)
+    hermitian = z @ z.conj().T + 3 * numpy.eye(3)
+    tall, wide = dense(4, 2) + 1j * dense(4, 2), dense(2, 2, 3) + 1j * dense(2, 2, 3)
+    f, a = {"cholesky": (la.cholesky, hermitian),
+            "cholesky_upper": (lambda a: la.cholesky(a, upper=True), hermitian),
+            "qr_tall": (lambda a: np.concatenate(la.qr(a), 0), tall),
+            "qr_wide": (lambda a: np.concatenate(la.qr(a), -1), wide),
+            "qr_complete_square": (lambda a: np.concatenate(la.qr(a, "complete"), 0), z),
+            "pinv_tall": (la.pinv, tall), "pinv_wide_stack": (la.pinv, wide)}[name]
+    assert check_grads(lambda a: (np.real(f(a)), np.imag(f(a))), (cr.tensor(a),), order=2)
 
 
 def test_bad_arguments_are_refused_with_the_fix():

@@ -6,13 +6,15 @@ come as the named tuples NumPy 2 returns (EighResult, SVDResult, QRResult,
 SlogdetResult, EigResult), which unpack like tuples. Stacks of matrices (the last two
 axes) work everywhere NumPy allows them.
 
-Derivatives are those of chainrule.ops.decompositions (see its conventions): eigenvector
-and singular-vector signs (eig: phases) are arbitrary, so only losses that do not depend
-on them have meaningful gradients (as in JAX and PyTorch); qr(mode='complete') is not
-differentiable for tall matrices; svd(full_matrices=True) of a non-square matrix gives
-its extra columns (a basis of the orthogonal complement) the derivative that keeps them
-orthogonal to the first ones (dC = -U dUᵀ C): exact at first order for losses that do
-not depend on the choice of that basis. pinv's derivative holds where the rank is
+Derivatives are those of chainrule.ops.decompositions (see its conventions), for real
+and complex matrices alike: eigenvector and singular-vector signs (for complex matrices,
+phases) are arbitrary, so only losses that do not depend on them have meaningful
+gradients (as in JAX and PyTorch; phase-dependent losses are refused in the backward
+pass); qr(mode='complete') is not differentiable for tall matrices;
+svd(full_matrices=True) of a non-square matrix gives its extra columns (a basis of the
+orthogonal complement) the derivative that keeps them orthogonal to the first ones
+(dC = -U dUᴴ C): exact at first order for losses that do not depend on the choice of
+that basis. pinv has a closed-form rule (not a composite of svd), valid where the rank is
 locally constant. matrix_rank is not differentiated (an integer).
 """
 from __future__ import annotations

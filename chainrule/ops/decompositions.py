@@ -10,15 +10,25 @@ Rules are written in chainrule ops (matmul, solve, einsum, where ...), so deriva
 derivatives are recorded like anything else. Like np.linalg, every entry works on stacks
 of matrices (the last two axes); vmap's "elementwise" batching puts the batch in front.
 
+Complex matrices (Hermitian for cholesky and eigh) follow JAX's convention, as the rest
+of chainrule: each VJP is the plain transpose of its JVP for the pairing Re Σ a·b (no
+conjugation), so for a real loss the gradient is ∂L/∂x - i ∂L/∂y.
+
 Conventions (those of JAX and PyTorch):
 - cholesky and eigh read one triangle (the lower) of their input: the derivative with
   respect to the other triangle is 0, and the lower triangle's off-diagonal entries carry
-  the derivative of both symmetric positions.
+  the derivative of both symmetric positions (of a complex matrix, only the real part
+  of the diagonal is read, as LAPACK does).
 - eigh and svd: where two eigenvalues (singular values) are exactly equal, the terms
   1 / (λj - λi) of the eigenvector derivative are taken as 0 (they are 0 · ∞ for losses
   of the eigenvalues only, which stay exact); near-equal ones give large derivatives, as
-  the eigenvectors themselves are ill-conditioned there. Eigenvector signs (phases for
-  eig) are arbitrary: only losses invariant to them have meaningful derivatives.
+  the eigenvectors themselves are ill-conditioned there.
+- Eigenvector and singular-vector signs, and for complex matrices phases, are arbitrary
+  (LAPACK's choice). Only losses invariant to them have meaningful derivatives. Forward
+  mode holds the phases still (Im(v_jᴴ dv_j) = 0, PyTorch's choice; svd turns U's, JAX's
+  choice); reverse mode refuses a cotangent that would turn them (eig, eigh and svd of
+  complex matrices raise, as PyTorch's backward does), since the gradient of such a
+  loss is not defined.
 - qr with mode='complete' and more rows than columns is not differentiable (the extra
   columns of Q are any basis of the orthogonal complement): its rules raise.
 """
@@ -65,14 +75,6 @@ def _safe_reciprocal(d):
     return where(zero, 0, 1 / where(zero, 1, d))
 
 
-def _real_only(ans, name):
-    """The rules of cholesky, qr and pinv are those of real matrices."""
-    if ans.dtype.kind == "c":
-        raise TypeError(f"{name}: derivatives for complex matrices are not implemented "
-                        f"(only those of eig, eigh and svd are); the values are NumPy's, differentiate the real "
-                        f"case, or use eig for a general complex matrix")
-
-
 def _gaps(v):
     """gaps[..., i, j] = 1 / (v_j - v_i), 0 where v_j == v_i (the diagonal included)."""
     return _safe_reciprocal(expand_dims(v, -2) - expand_dims(v, -1))
@@ -80,8 +82,9 @@ def _gaps(v):
 
 # ---------------------------------------------------------------- cholesky
 #
-# A = L Lᵀ. For a symmetric dA: dL = L Φ(L⁻¹ dA L⁻ᵀ), Φ the lower triangle with half
-# the diagonal. Its transpose: Ā = L⁻ᵀ Φ(Lᵀ L̄) L⁻¹, then onto the lower triangle read.
+# A = L Lᴴ. For a symmetric (Hermitian) dA: dL = L Φ(L⁻¹ dA L⁻ᴴ), Φ the lower triangle
+# with half the diagonal. Its transpose: Ā = L⁻ᵀ Φ(Lᵀ L̄) conj(L)⁻¹, then onto the lower
+# triangle read.
 
 
 def _phi(n, dtype):
@@ -89,19 +92,19 @@ def _phi(n, dtype):
 
 
 def _cholesky_vjp(g, ans, x):
-    _real_only(ans, "cholesky")
     n, dtype = shape_of(ans)[-1], ans.dtype
+    cplx = dtype.kind == "c"
     inner = matmul(_mT(ans), g) * _phi(n, dtype)
     left = solve_p(_mT(ans), inner)                     # L⁻ᵀ Φ(Lᵀ L̄)
-    full = _mT(solve_p(_mT(ans), _mT(left)))            # ... L⁻¹
-    return _to_lower(full, n, dtype)
+    full = _mT(solve_p(_mH(ans, cplx), _mT(left)))      # ... conj(L)⁻¹
+    return _to_hermitian_lower(full, n, dtype) if cplx else _to_lower(full, n, dtype)
 
 
 def _cholesky_jvp(tangents, ans, x):
-    _real_only(ans, "cholesky")
     n, dtype = shape_of(ans)[-1], ans.dtype
-    da = _sym_lower(tangents[0], n, dtype)
-    middle = solve_p(ans, _mT(solve_p(ans, da)))        # L⁻¹ dA L⁻ᵀ (dA symmetric)
+    cplx = dtype.kind == "c"
+    da = (_hermitian_lower if cplx else _sym_lower)(tangents[0], n, dtype)
+    middle = solve_p(ans, _mH(solve_p(ans, da), cplx))  # L⁻¹ dA L⁻ᴴ (dA Hermitian)
     return matmul(ans, middle * _phi(n, dtype))
 
 
@@ -203,6 +206,11 @@ def _unpack_svd(packed, m):
 
 def _c(x, complex_):
     return conj(x) if complex_ else x
+
+
+def _mH(x, complex_):
+    """The adjoint (conjugate transpose) of a complex x, the transpose of a real one."""
+    return conj(_mT(x)) if complex_ else _mT(x)
 
 
 def _svd_vjp(g, ans, x, full):
@@ -316,37 +324,40 @@ def _right_rinv_t(x, r):
 
 
 def _qr_tall_vjp(q, r, gq, gr):
-    n = shape_of(r)[-1]
+    n, cplx = shape_of(r)[-1], r.dtype.kind == "c"
     big = matmul(gr, _mT(r)) - matmul(_mT(q), gq)
-    upper = big * _mT(_lower(n, r.dtype))
-    k = upper + _mT(upper * _mT(_lower(n, r.dtype, -1)))
-    return _right_rinv_t(gq + matmul(q, k), r)
+    k = big * _mT(_lower(n, r.dtype)) + _mH(big, cplx) * _lower(n, r.dtype, -1)
+    if cplx:  # R's diagonal is real: only the real part of big's diagonal counts
+        k = k - _diag_embed(imag(_diagonal(big)) * 1j, n, r.dtype)
+    return _right_rinv_t(gq + matmul(_c(q, cplx), k), r)
 
 
 def _qr_tall_jvp(q, r, t):
-    n = shape_of(r)[-1]
+    n, cplx = shape_of(r)[-1], r.dtype.kind == "c"
     t_rinv = _mT(solve_p(_mT(r), _mT(t)))             # dA R⁻¹
-    c = matmul(_mT(q), t_rinv)
+    c = matmul(_mH(q, cplx), t_rinv)
     low = c * _lower(n, r.dtype, -1)
-    c_minus_omega = c - (low - _mT(low))
-    return t_rinv - matmul(q, c_minus_omega), matmul(c_minus_omega, r)
+    omega = low - _mH(low, cplx)
+    if cplx:  # Qᴴ dQ is skew-Hermitian: its diagonal is i Im(C_ii)
+        omega = omega + _diag_embed(imag(_diagonal(c)) * 1j, n, r.dtype)
+    return t_rinv - matmul(q, c - omega), matmul(c - omega, r)
 
 
 def _qr_vjp(g, ans, x, complete):
-    _real_only(ans, "qr")
     m, n = _check_qr_differentiable(x, complete)
     q, r = _unpack_qr(ans, m, n, complete)
     gq, gr = _unpack_qr(g, m, n, complete)
     if m >= n:
         return _qr_tall_vjp(q, r, gq, gr)
+    cplx = ans.dtype.kind == "c"
     gv = gr[..., :, m:]
-    gx = _qr_tall_vjp(q, r[..., :, :m], gq - matmul(q, matmul(gv, _mT(r[..., :, m:]))),
+    gx = _qr_tall_vjp(q, r[..., :, :m],
+                      gq - matmul(_c(q, cplx), matmul(gv, _mT(r[..., :, m:]))),
                       gr[..., :, :m])
-    return concatenate([gx, matmul(q, gv)], -1)
+    return concatenate([gx, matmul(_c(q, cplx), gv)], -1)
 
 
 def _qr_jvp(tangents, ans, x, complete):
-    _real_only(ans, "qr")
     m, n = _check_qr_differentiable(x, complete)
     q, r = _unpack_qr(ans, m, n, complete)
     (t,) = tangents
@@ -354,7 +365,7 @@ def _qr_jvp(tangents, ans, x, complete):
         dq, dr = _qr_tall_jvp(q, r, t)
         return concatenate([dq, dr], -2 if (m > n and not complete) else -1)
     dq, du = _qr_tall_jvp(q, r[..., :, :m], t[..., :, :m])
-    dv = matmul(_mT(q), t[..., :, m:] - matmul(dq, r[..., :, m:]))
+    dv = matmul(_mH(q, ans.dtype.kind == "c"), t[..., :, m:] - matmul(dq, r[..., :, m:]))
     return concatenate([dq, du, dv], -1)
 
 
@@ -367,8 +378,8 @@ qr_p = primitive("qr", _qr_impl, (_qr_vjp,), save="both", backward_name="LinalgQ
 # A closed-form rule rather than a composite of svd: it holds wherever the rank is
 # locally constant, repeated singular values included (where the svd rule's
 # 1 / (s_j² - s_i²) terms would blow up and cancel), and costs matrix products only.
-# dP = -P dA P + P Pᵀ dAᵀ (I - A P) + (I - P A) dAᵀ Pᵀ P (Golub and Pereyra, 1973);
-# Ā = -Pᵀ P̄ Pᵀ + (I - A P) P̄ᵀ P Pᵀ + Pᵀ P P̄ᵀ (I - P A).
+# dP = -P dA P + P Pᴴ dAᴴ (I - A P) + (I - P A) dAᴴ Pᴴ P (Golub and Pereyra, 1973);
+# Ā = -Pᵀ P̄ Pᵀ + (I - conj(A P)) P̄ᴴ conj(P Pᴴ) + conj(Pᴴ P) P̄ᴴ (I - conj(P A)).
 
 
 def _pinv_impl(x, options):
@@ -376,20 +387,18 @@ def _pinv_impl(x, options):
 
 
 def _pinv_vjp(g, ans, x, options):
-    _real_only(ans, "pinv")
-    p = ans
-    gt = _mT(g)
-    left = matmul(gt, matmul(p, _mT(p)))
-    right = matmul(matmul(_mT(p), p), gt)
-    return (-matmul(matmul(_mT(p), g), _mT(p)) + left - matmul(x, matmul(p, left))
-            + right - matmul(matmul(right, p), x))
+    p, cplx = ans, ans.dtype.kind == "c"
+    left = matmul(_mH(g, cplx), matmul(_c(p, cplx), _mT(p)))
+    right = matmul(matmul(_mT(p), _c(p, cplx)), _mH(g, cplx))
+    return (-matmul(matmul(_mT(p), g), _mT(p)) + left - matmul(_c(x, cplx), matmul(_c(p, cplx), left))
+            + right - matmul(matmul(right, _c(p, cplx)), _c(x, cplx)))
 
 
 def _pinv_jvp(tangents, ans, x, options):
-    _real_only(ans, "pinv")
-    p, tt = ans, _mT(tangents[0])
-    first = matmul(p, matmul(_mT(p), tt))
-    second = matmul(tt, matmul(_mT(p), p))
+    p, cplx = ans, ans.dtype.kind == "c"
+    th = _mH(tangents[0], cplx)
+    first = matmul(p, matmul(_mH(p, cplx), th))
+    second = matmul(th, matmul(_mH(p, cplx), p))
     return (-matmul(matmul(p, tangents[0]), p) + first - matmul(matmul(first, x), p)
             + second - matmul(p, matmul(x, second)))
 
