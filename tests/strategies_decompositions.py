@@ -6,8 +6,8 @@ its outputs are defined up to signs. So each case draws values in the entry's de
 domain and maps them, inside the function checked, to a safe input, and checks outputs
 that do not depend on the signs:
 
-- cholesky ("matrix"): x xᵀ plus the strict upper triangle of x. x is invertible, so
-  x xᵀ is positive definite; the upper part is what cholesky does not read (its
+- cholesky ("matrix"): x xᴴ plus the strict upper triangle of x. x is invertible, so
+  x xᴴ is positive definite; the upper part is what cholesky does not read (its
   derivative there must be 0).
 - eigh, svd, qr, pinv ("real", entries in [-1.5, 1.5], so every matrix of at most 3 x 3
   has norm below 4.5): plus a constant diagonal 10, 20, 30 (padded to the rectangle):
@@ -15,8 +15,13 @@ that do not depend on the signs:
   from 0.
 - qr's R diagonal made positive (LAPACK's signs jump where a column is 0 below its
   pivot, and hypothesis draws zeros).
-- eigenvectors and singular vectors enter as v · v[0] (each column times its own first
-  entry), which a sign flip of the column leaves alone; svd also gives U diag(s) Vᵀ.
+- eigenvectors and singular vectors enter as v · conj(v[0]) (each column times its own
+  first entry, conjugated), which a sign flip of the column (or, for complex values,
+  a phase) leaves alone; svd also gives U diag(s) Vᴴ.
+
+The cases take complex values too (tests/test_complex.py adds imaginary parts): their
+outputs are complex then, and real for real inputs (eig's are its real and imaginary
+parts for real inputs, so that float32 runs stay float32).
 """
 from __future__ import annotations
 
@@ -59,7 +64,7 @@ def _spread(x):
 
 
 def _sign_free(v):
-    return v * v[..., :1, :]
+    return v * conj(v[..., :1, :])
 
 
 def _flat(parts, batch_ndim):
@@ -86,8 +91,8 @@ def _cholesky_case(draw, key, prim, empty):
     call = prim.call
 
     def apply(x):
-        return call(matmul(x, swapaxes(x, -1, -2)) + x * upper.astype(x.dtype))
-    return Case(key, apply, [x], (True,), f"x xᵀ + triu(x, 1), shape {shape}")
+        return call(matmul(x, conj(swapaxes(x, -1, -2))) + x * upper.astype(x.dtype))
+    return Case(key, apply, [x], (True,), f"x xᴴ + triu(x, 1), shape {shape}")
 
 
 @builds("eigh")
@@ -112,7 +117,7 @@ def _svd_case(draw, key, prim, empty):
     def apply(x):
         packed = call(_spread(x), full)
         u, s, v = packed[..., :m, :], packed[..., m, :], packed[..., m + 1:, :]
-        product = matmul(u * s[..., None, :], swapaxes(v, -1, -2))
+        product = matmul(u * s[..., None, :], swapaxes(v, -1, -2))  # v holds conj(V)
         return _flat([product, s, _sign_free(u), _sign_free(v)], batch_ndim)
     return Case(key, apply, [x], (True,), f"full={full}, shape {shape}")
 
@@ -171,6 +176,6 @@ def _eig_case(draw, key, prim, empty):
         parts = []
         for k in range(3):
             sums = einsum("...ij,...j,...kj->...ik", v, w ** k, conj(v)) / SPREAD ** k
-            parts += [real(sums), imag(sums)]
+            parts += [sums] if x.dtype.kind == "c" else [real(sums), imag(sums)]
         return _flat(parts, batch_ndim)
     return Case(key, apply, [x], (True,), f"rotation={rotate}, shape {shape}")

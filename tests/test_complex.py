@@ -26,6 +26,7 @@ COMPLEX = {
     "reshape", "roll", "scatter_add", "sin", "sinh", "solve", "sqrt", "subtract",
     "sum", "tan", "tanh", "transpose", "where", "sinc",
 }
+COMPLEX |= {"cholesky", "eig", "eigh", "pinv", "qr", "svd"}  # tests/strategies_decompositions.py
 # The others, each with the reason it is not checked on complex values.
 REAL_ONLY = {
     **dict.fromkeys(["arctan2", "cbrt", "copysign", "fabs", "fmod", "hypot", "ldexp",
@@ -40,10 +41,6 @@ REAL_ONLY = {
                "differentiated (the log-modulus alone is checked in test_complex_slogdet)",
     "astype": "its drawn cases cast to real dtypes, which drop the imaginary part",
     "norm": "the drawn cases include orders (inf, -inf) that compare moduli",
-    **dict.fromkeys(["cholesky", "eig", "eigh", "pinv", "qr", "svd"],
-                    "decompositions: the strategies' outputs are free of signs, not of "
-                    "complex phases; the complex rules of eig and eigh are checked on complex "
-                    "matrices in tests/test_numpy_linalg.py"),
     **dict.fromkeys(["fftn", "rfftn", "irfftn"],
                     "its strategy draws complex values itself (a + ib from pairs of real "
                     "inputs, tests/strategies_fft.py)"),
