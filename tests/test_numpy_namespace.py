@@ -250,8 +250,82 @@ def test_complex_var_std_and_vdot_follow_numpy():
 
 
 def test_a_missing_numpy_name_says_where_to_look():
-    with pytest.raises(AttributeError, match=r"chainrule.numpy has no 'nanmean': .* "
-                                             r"closest names in chainrule.numpy: mean"):
-        np.nanmean  # noqa: B018
+    with pytest.raises(AttributeError, match=r"chainrule.numpy has no 'nanmedian': .* "
+                                             r"closest names in chainrule.numpy: nanmean"):
+        np.nanmedian  # noqa: B018
     with pytest.raises(AttributeError, match="has no attribute 'not_a_numpy_name'"):
         np.not_a_numpy_name  # noqa: B018
+
+
+NAN = A.copy()
+NAN[0, 1] = NAN[2, 3] = numpy.nan
+X1 = numpy.linspace(-3.0, 3.0, 13) + 0.01  # no sample on a node of xp (a kink)
+
+STATISTICS = [
+    ("median", (A,), {}), ("median", (A,), {"axis": 1}), ("median", (V,), {}),
+    ("median", (A,), {"axis": 0, "keepdims": True}), ("median", (A,), {"keepdims": True}),
+    ("nansum", (NAN,), {"axis": 1}), ("nanprod", (NAN,), {}), ("nanmean", (NAN,), {"axis": 0}),
+    ("nanvar", (NAN,), {"axis": 1, "ddof": 1}), ("nanstd", (NAN,), {}),
+    ("nanvar", (NAN,), {"keepdims": True}), ("nanmax", (NAN,), {"axis": 1}),
+    ("nanmin", (NAN,), {}), ("cov", (A,), {}), ("cov", (A,), {"rowvar": False}),
+    ("cov", (V,), {}), ("cov", (V, V[::-1]), {}), ("cov", (A,), {"bias": True}),
+    ("cov", (A,), {"ddof": 2}), ("corrcoef", (A,), {}), ("corrcoef", (V, V ** 2), {}),
+    ("trapezoid", (A,), {}), ("trapezoid", (A,), {"axis": 0, "dx": 0.5}),
+    ("trapezoid", (V,), {"x": numpy.cumsum(numpy.abs(V))}),
+    ("trapezoid", (A,), {"x": numpy.arange(3.0), "axis": 0}),
+    ("polyval", (V, A), {}), ("polyval", ([2.0], 3.0), {}),
+    ("interp", (X1, numpy.sort(V), V), {}),
+    ("interp", (X1, numpy.sort(V), V), {"left": 0.0, "right": 9.0}),
+    ("convolve", (V, A[0]), {}), ("convolve", (A[0], V), {"mode": "same"}),
+    ("convolve", (V, A[0]), {"mode": "same"}), ("convolve", (V, A[0]), {"mode": "valid"}),
+    ("convolve", (V[:2], A[0]), {"mode": "same"}), ("correlate", (A[0], V), {}),
+    ("correlate", (V, A[0]), {"mode": "full"}), ("correlate", (A[0], V), {"mode": "same"}),
+]
+
+
+@pytest.mark.parametrize("name, args, kwargs", STATISTICS, ids=[_call_id(c) for c in STATISTICS])
+def test_statistics_and_signals_match_numpy(name, args, kwargs):
+    expected = numpy.asarray(getattr(numpy, name)(*args, **kwargs))
+    got = getattr(np, name)(*args, **kwargs)
+    assert isinstance(got, cr.Tensor) and got.dtype == expected.dtype
+    assert got.shape == expected.shape
+    numpy.testing.assert_allclose(got.numpy(), expected, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("f, args", [
+    (lambda a: np.median(a, axis=1) + np.median(a[:, :4], axis=1), (A,)),
+    (lambda a: np.nansum(a) + np.nanmean(a, axis=0) + np.nanvar(a, ddof=1)
+     + np.nanstd(a, axis=0) + np.nanmax(a, axis=0) + np.nanmin(a), (A,)),
+    (lambda a: np.cov(a) + np.corrcoef(a) + np.trapezoid(a, x=numpy.arange(4.0) ** 2)[0], (B,)),
+    (np.polyval, (V, A)), (np.interp, (X1, numpy.sort(V), V)),
+    (lambda a, v: np.convolve(a, v, "same") ** 2 + np.correlate(a, v, "same"), (A[0], V)),
+], ids=["median", "nan-reductions", "cov-corrcoef-trapezoid", "polyval", "interp",
+        "convolve-correlate"])
+def test_statistics_and_signals_differentiate_to_second_order(f, args):
+    check_grads(f, args, order=2, modes=("fwd", "rev"))
+
+
+def test_no_gradient_reaches_a_nan_and_a_slice_of_nans_is_nan():
+    x = cr.tensor(NAN, requires_grad=True)
+    (np.nansum(x) + np.nanmean(x) + np.nanmax(x)).backward()
+    gradient = x.grad.numpy()
+    assert numpy.all(gradient[numpy.isnan(NAN)] == 0)
+    assert numpy.all(numpy.isfinite(gradient))
+    with pytest.warns(RuntimeWarning, match="nanmax: All-NaN slice encountered"):
+        result = np.nanmax(numpy.array([[numpy.nan, 1.0], [numpy.nan, 2.0]]), axis=0)
+    numpy.testing.assert_array_equal(result.numpy(), [numpy.nan, 2.0])
+    with pytest.warns(RuntimeWarning, match="nanmean: Mean of empty slice"):
+        assert numpy.isnan(np.nanmean(numpy.array([numpy.nan])).item())
+
+
+def test_statistics_refusals_say_what_to_do():
+    with pytest.raises(TypeError, match="numpy.cov: fweights= and aweights= are not"):
+        np.cov(A, fweights=numpy.ones(4))
+    with pytest.raises(TypeError, match=r"numpy.interp: period= is not .* \(x % period\)"):
+        np.interp(V, V, V, period=2.0)
+    with pytest.raises(ValueError, match="numpy.convolve: mode must be 'full', 'same' or"):
+        np.convolve(V, V, mode="wrap")
+    with pytest.raises(ValueError, match=r"numpy.polyval: p must be 1-d coefficients"):
+        np.polyval(A, 1.0)
+    with pytest.raises(ValueError, match=r"median: the array \(or the axis\) is empty"):
+        np.median(numpy.empty(0))
