@@ -4,6 +4,7 @@ with scale=2.0 stays float32)."""
 from __future__ import annotations
 
 import math
+
 from ...ops import special as sp
 from ...ops.arithmetic import logical_and, where
 from ...ops.compare import greater
@@ -39,7 +40,8 @@ def valid_if(out, *positive):
             if not p > 0:
                 return out * math.nan
             continue
-        condition = greater(p, 0) if condition is True else logical_and(condition, greater(p, 0))
+        above = greater(p, 0)
+        condition = above if condition is True else logical_and(condition, above)
     return out if condition is True else where(condition, out, math.nan)
 
 

@@ -25,11 +25,6 @@ class _Continuous(Distribution):
         return exp(self.logpdf(x, *args, **kwds))
 
 
-def _scipy(prim, op):
-    needs_scipy(op)
-    return prim
-
-
 class norm_gen(_Continuous):
     name = "norm"
 
@@ -38,28 +33,34 @@ class norm_gen(_Continuous):
         return valid_if(z * z * -0.5 - log_of(scale) - LOG_SQRT_2PI, scale)
 
     def cdf(self, x, loc=0, scale=1):
+        needs_scipy("norm.cdf")
         z, loc, scale = standardize(x, loc, scale, op="norm.cdf")
-        return valid_if(_scipy(sp.ndtr, "norm.cdf")(z), scale)
+        return valid_if(sp.ndtr(z), scale)
 
     def logcdf(self, x, loc=0, scale=1):
+        needs_scipy("norm.logcdf")
         z, loc, scale = standardize(x, loc, scale, op="norm.logcdf")
-        return valid_if(_scipy(sp.log_ndtr, "norm.logcdf")(z), scale)
+        return valid_if(sp.log_ndtr(z), scale)
 
     def sf(self, x, loc=0, scale=1):
+        needs_scipy("norm.sf")
         z, loc, scale = standardize(x, loc, scale, op="norm.sf")
-        return valid_if(_scipy(sp.ndtr, "norm.sf")(-z), scale)
+        return valid_if(sp.ndtr(-z), scale)
 
     def logsf(self, x, loc=0, scale=1):
+        needs_scipy("norm.logsf")
         z, loc, scale = standardize(x, loc, scale, op="norm.logsf")
-        return valid_if(_scipy(sp.log_ndtr, "norm.logsf")(-z), scale)
+        return valid_if(sp.log_ndtr(-z), scale)
 
     def ppf(self, q, loc=0, scale=1):
+        needs_scipy("norm.ppf")
         q, loc, scale = as_inputs(q, loc, scale, op="norm.ppf")
-        return valid_if(loc + scale * _scipy(sp.ndtri, "norm.ppf")(q), scale)
+        return valid_if(loc + scale * sp.ndtri(q), scale)
 
     def isf(self, q, loc=0, scale=1):
+        needs_scipy("norm.isf")
         q, loc, scale = as_inputs(q, loc, scale, op="norm.isf")
-        return valid_if(loc - scale * _scipy(sp.ndtri, "norm.isf")(q), scale)
+        return valid_if(loc - scale * sp.ndtri(q), scale)
 
 
 class t_gen(_Continuous):
