@@ -57,6 +57,13 @@ CALLS = [
     ("full_like", (A, 7), {}), ("eye", (3,), {"k": 1}), ("identity", (2,), {}),
     ("arange", (4.0,), {}), ("arange", (1, 7, 2), {}), ("linspace", (0.0, 1.0, 5), {}),
     ("logspace", (0.0, 2.0, 3), {}), ("empty_like", (A,), {}),
+    ("concat", ([A, A],), {"axis": 1}), ("permute_dims", (A[None],), {"axes": (2, 0, 1)}),
+    ("matrix_transpose", (A[None],), {}), ("unstack", (A,), {"axis": 1}),
+    ("cumulative_sum", (A,), {"axis": 1, "include_initial": True}),
+    ("cumulative_prod", (POS[0],), {}), ("searchsorted", (numpy.sort(V), [0.1, 0.5]), {}),
+    ("digitize", (V, [-0.5, 0.5]), {}), ("isneginf", (numpy.array([-numpy.inf, 1.0]),), {}),
+    ("isposinf", (numpy.array([numpy.inf, 1.0]),), {}), ("iscomplex", (A + 0j,), {}),
+    ("isreal", (A,), {}), ("real_if_close", (A + 1e-20j,), {}),
 ]
 
 
@@ -329,3 +336,16 @@ def test_statistics_refusals_say_what_to_do():
         np.polyval(A, 1.0)
     with pytest.raises(ValueError, match=r"median: the array \(or the axis\) is empty"):
         np.median(numpy.empty(0))
+
+
+def test_array_api_names_differentiate_and_text_functions_print_values():
+    check_grads(lambda a: np.cumulative_sum(np.matrix_transpose(a), axis=0,
+                                            include_initial=True)
+                + np.concat(np.unstack(np.permute_dims(a)), axis=0)[0], (A,), order=2,
+                modes=("fwd", "rev"))
+    with pytest.raises(ValueError, match="numpy.cumulative_sum: axis must be given for an "
+                                         "array of 2 dimensions"):
+        np.cumulative_sum(A)
+    x = cr.tensor([1.5, 2.0], dtype="float64", requires_grad=True)
+    assert np.array2string(x) == numpy.array2string(numpy.array([1.5, 2.0]))
+    assert numpy.array_repr(x) == "array([1.5, 2. ])"

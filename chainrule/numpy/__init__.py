@@ -24,6 +24,7 @@ from ._ufuncs import *  # noqa: F401,F403
 from ._complex import *  # noqa: F401,F403
 from ._signal import *  # noqa: F401,F403
 from ._statistics import *  # noqa: F401,F403
+from ._values import *  # noqa: F401,F403
 from ._composites import *  # noqa: F401,F403  (after the basics: its NumPy signatures win)
 
 newaxis = None

@@ -11,7 +11,8 @@ from .. import ops
 from ._core import _NOT_GIVEN, asarray_like, float_result, no_out, unsupported_keywords
 
 __all__ = ["sum", "mean", "average", "var", "std", "prod", "max", "amax", "min", "amin",
-           "argmax", "argmin", "cumsum", "cumprod", "all", "any", "count_nonzero", "ptp"]
+           "argmax", "argmin", "cumsum", "cumprod", "all", "any", "count_nonzero", "ptp",
+           "cumulative_sum", "cumulative_prod"]
 
 
 def _cast(result, dtype):
@@ -175,6 +176,37 @@ def cumprod(a, axis=None, dtype=None, out=None):
     """Cumulative product along ``axis`` (of the flattened array when None)."""
     no_out("cumprod", out)
     return ops.cumprod(asarray_like(a), axis, dtype)
+
+
+def cumulative_sum(x, /, *, axis=None, dtype=None, out=None, include_initial=False):
+    """NumPy 2.1's cumsum: ``axis`` is needed beyond 1-d; ``include_initial`` starts
+    with 0."""
+    return _cumulative(ops.cumsum, 0, "cumulative_sum", x, axis, dtype, out, include_initial)
+
+
+def cumulative_prod(x, /, *, axis=None, dtype=None, out=None, include_initial=False):
+    """NumPy 2.1's cumprod: ``axis`` is needed beyond 1-d; ``include_initial`` starts
+    with 1."""
+    return _cumulative(ops.cumprod, 1, "cumulative_prod", x, axis, dtype, out,
+                       include_initial)
+
+
+def _cumulative(op, identity, name, x, axis, dtype, out, include_initial):
+    no_out(name, out)
+    x = asarray_like(x)
+    if axis is None:
+        if x.ndim > 1:
+            raise ValueError(f"numpy.{name}: axis must be given for an array of "
+                             f"{x.ndim} dimensions (shape {x.shape})")
+        axis = 0
+    x = ops.atleast_1d(x)
+    result = op(x, axis, dtype)
+    if not include_initial:
+        return result
+    shape = list(result.shape)
+    shape[axis] = 1
+    start = np.full(shape, identity, dtype=result.dtype)
+    return ops.concatenate([start, result], axis)
 
 
 def all(a, axis=None, out=None, keepdims=False, *, where=_NOT_GIVEN):  # noqa: A001

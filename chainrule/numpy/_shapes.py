@@ -12,7 +12,8 @@ __all__ = ["reshape", "ravel", "transpose", "squeeze", "expand_dims", "swapaxes"
            "broadcast_to", "broadcast_arrays", "concatenate", "stack", "flip", "roll",
            "repeat", "tile", "pad", "take", "copy", "astype", "atleast_1d", "atleast_2d",
            "shape", "ndim", "size", "where", "nonzero", "argwhere", "flatnonzero", "clip",
-           "round", "around", "isclose", "allclose", "array_equal"]
+           "round", "around", "isclose", "allclose", "array_equal", "concat", "permute_dims",
+           "matrix_transpose", "unstack"]
 
 
 def reshape(a, /, shape=None, order="C", *, newshape=None, copy=None):
@@ -260,3 +261,33 @@ def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
 def array_equal(a1, a2, equal_nan=False):
     """Whether the arrays have one shape and equal elements, a plain bool."""
     return bool(np.array_equal(_values(a1), _values(a2), equal_nan=equal_nan))
+
+
+# NumPy 2's array-API names.
+
+def concat(arrays, /, axis=0, out=None, *, dtype=None, casting="same_kind"):
+    """NumPy 2's name for ``concatenate``."""
+    return concatenate(arrays, axis, out, dtype=dtype, casting=casting)
+
+
+def permute_dims(a, axes=None):
+    """NumPy 2's name for ``transpose``."""
+    return transpose(a, axes)
+
+
+def matrix_transpose(x, /):
+    """Each matrix of a stack transposed (the last two axes swapped)."""
+    x = asarray_like(x)
+    if x.ndim < 2:
+        raise ValueError(f"numpy.matrix_transpose: the input must be at least 2-d, got "
+                         f"shape {x.shape}")
+    return ops.swapaxes(x, -1, -2)
+
+
+def unstack(x, /, *, axis=0):
+    """The slices of ``x`` along ``axis``, as a tuple (the inverse of ``stack``)."""
+    x = asarray_like(x)
+    if x.ndim == 0:
+        raise ValueError("numpy.unstack: the input must be at least 1-d")
+    moved = ops.moveaxis(x, axis, 0)
+    return tuple(moved[i] for i in range(moved.shape[0]))

@@ -1,0 +1,73 @@
+"""Functions of ``chainrule.numpy`` that have no derivative to speak of (indices, bins,
+tests, text): NumPy computes them on the values; results that are arrays are tensors
+that do not require grad (as ``argmax``'s), text is text."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..tensor import Tensor, wrap
+from ._core import asarray_like
+
+__all__ = ["searchsorted", "digitize", "iscomplex", "isreal", "isneginf", "isposinf",
+           "array2string", "array_str", "array_repr", "real_if_close"]
+
+
+def _values(x):
+    return x._data if isinstance(x, Tensor) else asarray_like(x)._data
+
+
+def _tensor(result):
+    return wrap(np.asarray(result))
+
+
+def searchsorted(a, v, side="left", sorter=None):
+    """Indices where ``v`` would be inserted into the sorted ``a`` to keep it sorted."""
+    return _tensor(np.searchsorted(_values(a), _values(v), side,
+                                   None if sorter is None else _values(sorter)))
+
+
+def digitize(x, bins, right=False):
+    """The index of the bin each value of ``x`` falls in."""
+    return _tensor(np.digitize(_values(x), _values(bins), right))
+
+
+def iscomplex(x):
+    return _tensor(np.iscomplex(_values(x)))
+
+
+def isreal(x):
+    return _tensor(np.isreal(_values(x)))
+
+
+def isneginf(x, out=None):
+    return _tensor(np.isneginf(_values(x), out))
+
+
+def isposinf(x, out=None):
+    return _tensor(np.isposinf(_values(x), out))
+
+
+def array2string(a, *args, **kwargs):
+    """The values as NumPy prints them (text)."""
+    return np.array2string(_values(a), *args, **kwargs)
+
+
+def array_str(a, *args, **kwargs):
+    return np.array_str(_values(a), *args, **kwargs)
+
+
+def array_repr(arr, *args, **kwargs):
+    return np.array_repr(_values(arr), *args, **kwargs)
+
+
+def real_if_close(a, tol=100):
+    """The real part when every imaginary part is within ``tol`` machine epsilons of 0
+    (differentiable, as ``real``); ``a`` itself otherwise."""
+    a = asarray_like(a)
+    if a.dtype.kind != "c":
+        return a
+    limit = tol * np.finfo(a.dtype).eps if tol > 1 else tol
+    if np.all(np.abs(a._data.imag) < limit):
+        from ._complex import real
+        return real(a)
+    return a
