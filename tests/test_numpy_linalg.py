@@ -536,3 +536,17 @@ def test_matrix_rank_is_an_integer_not_differentiated():
     rank = la.matrix_rank(x)
     assert rank.dtype.kind == "i" and rank.item() == 2 and not rank.requires_grad
     assert la.matrix_rank(STACK).numpy().tolist() == [3, 3]
+
+
+def test_single_precision_complex_eig_and_svd_keep_their_dtype():
+    z = dense(3, 3) + 1j * dense(3, 3)
+    grads = {}
+    for dtype in (numpy.complex64, numpy.complex128):
+        x = cr.tensor(z.astype(dtype), requires_grad=True)
+        w, v = la.eig(x)
+        s = la.svd(x).S
+        loss = np.sum(np.abs(v) ** 2 * np.real(w)) + np.sum(s ** 2)  # free of the phases
+        loss.backward()
+        assert w.dtype == dtype and x.grad.dtype == dtype
+        grads[dtype] = x.grad.numpy()
+    assert numpy.allclose(grads[numpy.complex64], grads[numpy.complex128], rtol=1e-3, atol=1e-3)

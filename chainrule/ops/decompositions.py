@@ -432,7 +432,10 @@ def _check_phase_invariant(h, gv, name="eig") -> None:
         return
     if values.dtype.kind != "c" or not values.size:
         return
-    limit = 1e-6 * max(1.0, float(np.max(np.abs(scale))))
+    # Rounding leaves Im(h) at about eps · |V̄| (the columns of V have unit norm): the
+    # check allows sqrt(eps) · |V̄| · n, far above that and far below a phase dependence.
+    limit = float(np.sqrt(np.finfo(values.dtype).eps)) * values.shape[-1] \
+        * max(1.0, float(np.max(np.abs(scale))))
     if np.any(np.abs(values.imag) > limit):
         raise ValueError(
             f"{name}: the loss depends on the arbitrary phases of the eigenvectors (each column "
