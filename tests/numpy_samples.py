@@ -193,6 +193,23 @@ for _name in ("cumsum", "cumprod"):
     sample(_name, lambda np, x, name=_name: resolve(np, name)(x, axis=1), real(2, 3),
            label="axis=1")
 sample("ptp", lambda np, x: np.ptp(x, axis=1), distinct(2, 3))
+for _name in ("cumulative_sum", "cumulative_prod"):
+    sample(_name, lambda np, x, name=_name: resolve(np, name)(x, axis=1, include_initial=True),
+           real(2, 3))
+sample("median", lambda np, x: np.median(x), distinct(5), label="odd")
+sample("median", lambda np, x: np.median(x, axis=1), distinct(2, 4), label="even axis=1")
+# NaN-ignoring reductions: the NaN stays NaN under the checks' perturbations.
+_nan = np.array([[0.0, np.nan, 0.0], [0.0, 0.0, 0.0]])
+for _name in ("nansum", "nanprod", "nanmean", "nanvar", "nanstd", "nanmax", "nanmin"):
+    sample(_name, lambda np, x, name=_name: resolve(np, name)(x + _nan, axis=1),
+           distinct(2, 3), label="axis=1")
+    sample(_name, lambda np, x, name=_name: resolve(np, name)(x + _nan), distinct(2, 3))
+sample("cov", lambda np, x: np.cov(x), real(2, 4))
+sample("cov", lambda np, x: np.cov(x, rowvar=False, ddof=0), real(4, 2), label="rowvar ddof")
+sample("corrcoef", lambda np, x: np.corrcoef(x), real(3, 4))
+sample("trapezoid", lambda np, y: np.trapezoid(y, dx=0.5), real(5))
+sample("trapezoid", lambda np, y, x: np.trapezoid(y, x=x), real(4),
+       np.array([0.0, 0.4, 1.1, 1.5]), label="x")
 sample("average", lambda np, x, w: np.average(x, axis=0, weights=w), real(3, 2), positive(3))
 
 # ---------------------------------------------------------------- products
@@ -213,6 +230,14 @@ sample("matvec", lambda np, a, x: np.matvec(a, x), real(2, 3), real(2, 3))
 sample("vecmat", lambda np, x, a: np.vecmat(x, a), real(2), real(2, 3))
 sample("einsum", lambda np, a, b: np.einsum("ij,jk->ik", a, b), real(2, 3), real(3, 2))
 sample("einsum", lambda np, a: np.einsum("ii->", a), real(3, 3), label="trace")
+for _name in ("convolve", "correlate"):
+    for _mode in ("full", "same", "valid"):
+        sample(_name, lambda np, a, v, name=_name, mode=_mode: resolve(np, name)(a, v, mode),
+               real(5), real(3), label=_mode)
+sample("polyval", lambda np, p, x: np.polyval(p, x), real(4), real(3))
+# x between the knots 0, 1, 2.5, 3 (interp has kinks at knots), one beyond each end.
+sample("interp", lambda np, x, fp: np.interp(x, np.array([0.0, 1.0, 2.5, 3.0]), fp),
+       np.array([-0.5, 0.4, 1.7, 2.8, 3.6]), real(4))
 sample("kron", lambda np, a, b: np.kron(a, b), real(2, 2), real(2, 3))
 sample("cross", lambda np, x, y: np.cross(x, y), real(2, 3), real(3), label="3-vectors")
 sample("cross", lambda np, x, y: np.cross(x, y), real(2), real(2), label="2-vectors")
@@ -235,6 +260,10 @@ sample("atleast_1d", lambda np, x: np.atleast_1d(x), real())
 sample("atleast_2d", lambda np, x: np.atleast_2d(x), real(3))
 sample("atleast_3d", lambda np, x: np.atleast_3d(x), real(2, 3))
 sample("concatenate", lambda np, x, y: np.concatenate([x, y], axis=1), real(2, 2), real(2, 3))
+sample("concat", lambda np, x, y: np.concat((x, y)), real(2), real(3))
+sample("unstack", lambda np, x: np.unstack(x, axis=1), real(2, 3))
+sample("permute_dims", lambda np, x: np.permute_dims(x, (1, 2, 0)), real(2, 3, 2))
+sample("matrix_transpose", lambda np, x: np.matrix_transpose(x), real(2, 2, 3))
 sample("stack", lambda np, x, y: np.stack([x, y], axis=1), real(3), real(3))
 for _name in ("hstack", "vstack", "dstack", "column_stack", "row_stack"):
     sample(_name, lambda np, x, y, name=_name: resolve(np, name)((x, y)), real(3), real(3))
@@ -299,6 +328,9 @@ sample("asarray_like", lambda np, x, y: np.asarray_like([x, [2.0, 1.0, 0.5] * y]
        real(3))
 sample("astype", lambda np, x: parts(np, np.astype(x, np.complex128)), real(3))
 sample("copy", lambda np, x: np.copy(x), real(3))
+sample("real_if_close", lambda np, x: np.real_if_close(x), real(3), label="real input")
+sample("real_if_close", lambda np, x: np.real_if_close(x + 1e-15j), real(3),
+       label="imaginary part below tol")
 sample("r_", lambda np, x, y: np.r_[x, y, 1.0], real(2), real(3))
 sample("c_", lambda np, x, y: np.c_[x, y], real(3), real(3))
 
@@ -476,7 +508,7 @@ NOT_DIFFERENTIABLE: dict[str, str] = {
     **dict.fromkeys(["shape", "ndim", "size", "result_type", "promote_types", "can_cast",
                      "iscomplexobj", "isrealobj", "isscalar", "iterable", "broadcast_shapes",
                      "finfo", "iinfo", "issubdtype", "dtype", "shares_memory",
-                     "may_share_memory"], INSPECT),
+                     "may_share_memory", "array2string", "array_repr", "array_str"], INSPECT),
     "put_along_axis": "writes into its argument in place and returns None, as NumPy's: "
                       "refused on tensors (the graph cannot follow an in-place write)",
     "random": "NumPy's random functions, not differentiated (as in HIPS autograd)",
