@@ -341,8 +341,8 @@ for _ord in (1, 2, 3, np.inf, -np.inf, -1):
     sample("linalg.norm", lambda np, x, o=_ord: np.linalg.norm(x, ord=o), distinct(5),
            label=f"vector ord={_ord}")
 for _ord in ("fro", "nuc", 1, -1, 2, -2, np.inf, -np.inf):
-    sample("linalg.norm", lambda np, a, o=_ord: np.linalg.norm(a, ord=o), matrix(3) + distinct(3, 3),
-           label=f"matrix ord={_ord}")
+    sample("linalg.norm", lambda np, a, o=_ord: np.linalg.norm(a, ord=o),
+           matrix(3) + distinct(3, 3), label=f"matrix ord={_ord}")
 sample("linalg.norm", lambda np, x: np.linalg.norm(x, axis=1, keepdims=True), real(2, 3),
        label="axis=1 keepdims")
 sample("linalg.norm", lambda np, x: np.linalg.norm(x, ord="fro", axis=(1, 2)), real(2, 2, 3),
