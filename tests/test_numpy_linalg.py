@@ -550,3 +550,21 @@ def test_single_precision_complex_eig_and_svd_keep_their_dtype():
         assert w.dtype == dtype and x.grad.dtype == dtype
         grads[dtype] = x.grad.numpy()
     assert numpy.allclose(grads[numpy.complex64], grads[numpy.complex128], rtol=1e-3, atol=1e-3)
+
+
+@pytest.mark.parametrize("shape", [(4, 2), (2, 4), (2, 4, 3)])
+@pytest.mark.parametrize("complex_", [False, True])
+def test_svd_full_complement_has_exact_derivatives_for_basis_free_losses(shape, complex_):
+    # The extra columns C of the full factor are any orthonormal basis of the complement;
+    # C Cᴴ = I - U_k U_kᴴ does not depend on the choice, so its derivatives are defined.
+    a = dense(*shape) + (1j * dense(*shape) if complex_ else 0)
+
+    def projector(x):
+        u, s, vh = la.svd(x, full_matrices=True)
+        k = s.shape[-1]
+        c = u[..., k:] if shape[-2] > shape[-1] else np.conj(np.swapaxes(vh, -1, -2))[..., k:]
+        p = c @ np.conj(np.swapaxes(c, -1, -2))
+        return (np.real(p), np.imag(p)) if complex_ else p
+    assert check_grads(projector, (cr.tensor(a),), order=2)
+    got = cr.vmap(lambda x: la.svd(x).U)(cr.tensor(a[None]))
+    assert numpy.allclose(got.numpy()[0], numpy.linalg.svd(a)[0], atol=1e-12)

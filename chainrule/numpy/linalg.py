@@ -12,9 +12,10 @@ phases) are arbitrary, so only losses that do not depend on them have meaningful
 gradients (as in JAX and PyTorch; phase-dependent losses are refused in the backward
 pass); qr(mode='complete') is not differentiable for tall matrices;
 svd(full_matrices=True) of a non-square matrix gives its extra columns (a basis of the
-orthogonal complement) the derivative that keeps them orthogonal to the first ones
-(dC = -U dUᴴ C): exact at first order for losses that do not depend on the choice of
-that basis. pinv has a closed-form rule (not a composite of svd), valid where the rank is
+orthogonal complement, LAPACK's values) the derivative of an orthonormal basis that
+follows the complement (see _complement): exact, to every order, for losses that do not
+depend on the choice of that basis; other losses of those columns have no defined
+derivative. pinv has a closed-form rule (not a composite of svd), valid where the rank is
 locally constant. matrix_rank is not differentiated (an integer).
 """
 from __future__ import annotations
@@ -263,11 +264,16 @@ def _real_values(x):
 
 def _complement(x, first):
     """The columns that complete ``first`` (U's or V's first min(m, n) columns) to the
-    full orthogonal factor: LAPACK's values, with the derivative -first·d(first)ᵀ·C
-    (C stays orthogonal to first: its component along first is removed)."""
+    full unitary factor: LAPACK's values C0, made differentiable as the orthonormalised
+    (Gram-Schmidt, by a Cholesky factor) projection of C0 off ``first``:
+    B = (I - first firstᴴ) C0, C = B L⁻ᴴ with L Lᴴ = Bᴴ B. At the point B = C0 and L = I,
+    so the values are LAPACK's; C stays an orthonormal basis of the complement, so losses
+    that do not depend on the choice of that basis have exact derivatives of every order."""
     constant = dec.svd_complement(x)
-    adjoint = _mT(first) if first.dtype.kind != "c" else ops.conj(_mT(first))
-    return constant - ops.matmul(first, ops.matmul(adjoint, constant))
+    adjoint = (lambda a: ops.conj(_mT(a))) if first.dtype.kind == "c" else _mT
+    b = constant - ops.matmul(first, ops.matmul(adjoint(first), constant))
+    lower = dec.cholesky_p(ops.matmul(adjoint(b), b))
+    return adjoint(_solve(lower, adjoint(b)))
 
 
 def eig(a):
