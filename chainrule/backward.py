@@ -263,8 +263,9 @@ def sweep(roots, cotangents, borrowed_roots, retain_graph, create_graph, targets
                     and g.size >= DONATE_SIZE and g.base is None and node not in borrowed
                     and (capture is None or node not in capture)):
                 donate_to = _last_parent(node.parents)
-            # A complex cotangent meets real inputs only through ops that make complex values
-            # of real ones (x * 1j): each such input takes the real part (docs/complex.md).
+            # A complex cotangent meets real inputs through ops that make complex values of
+            # real ones (x * 1j, irfft of a real spectrum): such an input takes the real
+            # part (docs/complex.md).
             complex_g = g.dtype.kind == "c"
             accumulating = None
             if (prim.accumulating is not None and not tensor_mode and type(g) is ndarray
@@ -308,7 +309,7 @@ def sweep(roots, cotangents, borrowed_roots, retain_graph, create_graph, targets
                 shape = parent.shape
                 if gi.shape != shape:
                     gi = reduce_to_shape(gi, shape, prim, i)
-                if complex_g and parent.dtype.kind != "c":
+                if (complex_g or gi.dtype.kind == "c") and parent.dtype.kind != "c":
                     gi = _real_part(gi, tensor_mode)
                 if leaf:
                     prev = leaf_grads.get(parent)

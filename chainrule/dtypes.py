@@ -23,7 +23,7 @@ complex128 = np.dtype(np.complex128)
 _default = [float32]
 
 # Python and NumPy scalars are "weak": they take the dtype of the tensor they meet.
-SCALAR_TYPES = (int, float, bool, np.generic)
+SCALAR_TYPES = (int, float, complex, bool, np.generic)
 
 
 def set_default_dtype(dtype) -> None:
