@@ -46,6 +46,16 @@ def _mT(x):
     return swapaxes(x, -1, -2)
 
 
+def _c(x, complex_):
+    """conj(x) for a complex x (the rules' one formula for both kinds)."""
+    return conj(x) if complex_ else x
+
+
+def _mH(x, complex_):
+    """The adjoint (conjugate transpose) of a complex x, the transpose of a real one."""
+    return conj(_mT(x)) if complex_ else _mT(x)
+
+
 def _diagonal(x):
     return einsum("...ii->...i", x)
 
@@ -202,15 +212,6 @@ def _svd_impl(x, full):
 
 def _unpack_svd(packed, m):
     return packed[..., :m, :], packed[..., m, :], packed[..., m + 1:, :]
-
-
-def _c(x, complex_):
-    return conj(x) if complex_ else x
-
-
-def _mH(x, complex_):
-    """The adjoint (conjugate transpose) of a complex x, the transpose of a real one."""
-    return conj(_mT(x)) if complex_ else _mT(x)
 
 
 def _svd_vjp(g, ans, x, full):
