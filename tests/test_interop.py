@@ -1,6 +1,7 @@
 """DLPack exchange with NumPy, PyTorch and JAX; copy, deepcopy and pickle of tensors;
 chainrule.numpy.random."""
 import copy
+import pathlib
 import pickle
 import subprocess
 import sys
@@ -332,8 +333,10 @@ def test_a_pickle_loads_in_a_fresh_process():
     code = ("import pickle, sys; t = pickle.loads(sys.stdin.buffer.read()); "
             "print(type(t).__module__, type(t).__name__, t.requires_grad, t.grad.tolist(), "
             "t.tolist())")
+    # run in this checkout (python -c puts the working directory first on the path)
     out = subprocess.run([sys.executable, "-c", code], input=pickle.dumps(x),
-                         capture_output=True, check=True).stdout.decode().split()
+                         cwd=pathlib.Path(__file__).parent.parent, capture_output=True,
+                         check=True).stdout.decode().split()
     assert out == ["torch", "Tensor", "True", "[2.0,", "4.0]", "[1.0,", "2.0]"]
 
 
