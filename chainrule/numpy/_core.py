@@ -16,7 +16,7 @@ from .. import ops
 from ..creation import as_ndarray
 from ..tensor import Tensor, wrap
 
-__all__ = ["asarray_like", "as_tensors", "cast_to", "float_result", "result_dtype",
+__all__ = ["asarray_like", "as_tensors", "cast_to", "convert", "float_result", "result_dtype",
            "ufunc_input_dtypes", "no_out", "unsupported_keywords"]
 
 # Python scalars are "weak" in NumPy 2: next to an array they take its dtype. A cache key
@@ -34,7 +34,7 @@ def asarray_like(x, dtype=None) -> Tensor:
     stacked with chainrule ops, so gradients reach each tensor.
     """
     if isinstance(x, Tensor):
-        return x if dtype is None or x.dtype == dtype else ops.astype(x, np.dtype(dtype))
+        return x if dtype is None or x.dtype == dtype else convert(x, dtype)
     if isinstance(x, list | tuple) and _holds_tensor(x):
         return _stack_nested(x, dtype)
     if isinstance(x, np.ndarray) and x.dtype.kind in "biufc":
@@ -86,9 +86,28 @@ def as_tensors(*args):
     return [asarray_like(a) for a in args]
 
 
+def convert(x: Tensor, dtype) -> Tensor:
+    """x converted to ``dtype`` (``astype``), recorded. Real to complex is a product with
+    1 + 0j, whose rule sends the real part of the cotangent back (the core's astype
+    rule would cast the complex cotangent to the real dtype, which NumPy warns of)."""
+    dtype = np.dtype(dtype)
+    if dtype.kind == "c" and x.dtype.kind == "f":
+        x = ops.multiply(x, 1 + 0j)
+    return x if x.dtype == dtype else ops.astype(x, dtype)
+
+
 def cast_to(x: Tensor, dtype) -> Tensor:
-    """x in ``dtype`` (recorded when it changes, so gradients convert back)."""
-    return x if x.dtype == dtype else ops.astype(x, np.dtype(dtype))
+    """x in ``dtype`` for an op that computes in it (recorded, so gradients convert back).
+
+    A float tensor meeting complex ones stays real: the op's NumPy forward promotes it
+    anyway, and the engine takes the real part of the complex cotangent that comes back
+    to a real input (an explicit real-to-complex cast would have to drop it itself)."""
+    if x.dtype == dtype:
+        return x
+    dtype = np.dtype(dtype)
+    if dtype.kind == "c" and x.dtype.kind == "f":
+        return x
+    return ops.astype(x, dtype)
 
 
 def _dtype_key(x):

@@ -147,7 +147,7 @@ def copy(a, order="K", subok=False):
 
 
 def astype(x, dtype, /, *, copy=True, device=None):
-    return ops.astype(asarray_like(x), np.dtype(dtype))
+    return asarray_like(x, np.dtype(dtype))
 
 
 def atleast_1d(*arys):
