@@ -349,3 +349,14 @@ def test_array_api_names_differentiate_and_text_functions_print_values():
     x = cr.tensor([1.5, 2.0], dtype="float64", requires_grad=True)
     assert np.array2string(x) == numpy.array2string(numpy.array([1.5, 2.0]))
     assert numpy.array_repr(x) == "array([1.5, 2. ])"
+
+
+@pytest.mark.filterwarnings("error::numpy.exceptions.ComplexWarning")
+def test_real_tensors_meeting_complex_ones_differentiate_without_casting_warnings():
+    z = numpy.array([1 + 2j, 0.5 - 1j])
+    assert np.concatenate([V[:2], z]).dtype == numpy.complex128
+    assert np.add(V[:2].astype(numpy.float32), z.astype(numpy.complex64)).dtype == \
+        numpy.complex64
+    check_grads(lambda x: np.real(np.sum(np.concatenate([x, z * x]) ** 2))
+                + np.imag(np.dot(x, z)) + np.sum(np.real(np.astype(x, numpy.complex128) * z)),
+                (V[:2],), order=2, modes=("fwd", "rev"))
