@@ -11,7 +11,8 @@ import warnings
 import numpy as np
 
 from .. import ops
-from ._core import _NOT_GIVEN, asarray_like, float_result, no_out, unsupported_keywords
+from ._core import (_NOT_GIVEN, asarray_like, convert, float_result, no_out,
+                    unsupported_keywords)
 
 __all__ = ["median", "nansum", "nanprod", "nanmean", "nanvar", "nanstd", "nanmax", "nanmin",
            "cov", "corrcoef", "trapezoid"]
@@ -136,11 +137,11 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
     if fweights is not None or aweights is not None:
         raise TypeError("numpy.cov: fweights= and aweights= are not supported by "
                         "chainrule.numpy; weight the observations before calling cov")
-    x = float_result(ops.atleast_2d(asarray_like(m)))
+    x = _at_least_float64(ops.atleast_2d(asarray_like(m)))
     if not rowvar and x.shape[0] != 1:
         x = ops.transpose(x)
     if y is not None:
-        other = float_result(ops.atleast_2d(asarray_like(y)))
+        other = _at_least_float64(ops.atleast_2d(asarray_like(y)))
         if not rowvar and other.shape[0] != 1:
             other = ops.transpose(other)
         from ._shapes import concatenate
@@ -157,6 +158,12 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
     if divisor <= 0:
         warnings.warn("cov: degrees of freedom <= 0 for slice", RuntimeWarning, stacklevel=2)
     return ops.squeeze(ops.matmul(centered, other) / divisor)
+
+
+def _at_least_float64(x):
+    """NumPy computes cov in result_type(x, float64): float32 data gives float64."""
+    target = np.result_type(x.dtype, np.float64)
+    return x if x.dtype == target else convert(x, target)
 
 
 def corrcoef(x, y=None, rowvar=True, *, dtype=None):
