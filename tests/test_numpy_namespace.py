@@ -284,6 +284,7 @@ STATISTICS = [
     ("polyval", (V, A), {}), ("polyval", ([2.0], 3.0), {}),
     ("interp", (X1, numpy.sort(V), V), {}),
     ("interp", (X1, numpy.sort(V), V), {"left": 0.0, "right": 9.0}),
+    ("interp", (X1.astype(numpy.float32), numpy.sort(V), V.astype(numpy.float32)), {}),
     ("convolve", (V, A[0]), {}), ("convolve", (A[0], V), {"mode": "same"}),
     ("convolve", (V, A[0]), {"mode": "same"}), ("convolve", (V, A[0]), {"mode": "valid"}),
     ("convolve", (V[:2], A[0]), {"mode": "same"}), ("correlate", (A[0], V), {}),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import ops
-from ._core import asarray_like, cast_to, float_result, result_dtype
+from ._core import asarray_like, cast_to, convert, result_dtype
 
 __all__ = ["polyval", "interp", "convolve", "correlate"]
 
@@ -31,7 +31,10 @@ def interp(x, xp, fp, left=None, right=None, period=None):
     if period is not None:
         raise TypeError("numpy.interp: period= is not supported by chainrule.numpy; wrap x "
                         "into one period first (x % period) and extend xp, fp")
-    x, xp, fp = (float_result(asarray_like(v)) for v in (x, xp, fp))
+    x, xp, fp = (asarray_like(v) for v in (x, xp, fp))
+    # NumPy interpolates in float64 (complex128 for complex fp), whatever the inputs.
+    x, xp = convert(x, np.float64), convert(xp, np.float64)
+    fp = convert(fp, np.complex128 if fp.dtype.kind == "c" else np.float64)
     if xp.ndim != 1 or fp.shape != xp.shape or xp.shape[0] == 0:
         raise ValueError(f"numpy.interp: xp and fp must be 1-d of one non-zero length, got "
                          f"shapes {xp.shape} and {fp.shape}")
