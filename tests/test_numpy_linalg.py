@@ -148,11 +148,25 @@ def test_svd_matches_numpy(shape, full):
     assert numpy.allclose(value(la.svd(a, hermitian=False).S), want[1])
 
 
-def test_svd_hermitian_gives_numpy_singular_values():
-    sym = A3 + A3.T
-    got = la.svd(sym, hermitian=True)
-    assert numpy.allclose(value(got.S), numpy.linalg.svd(sym, hermitian=True)[1])
-    assert numpy.allclose(value((got.U * got.S[..., None, :]) @ got.Vh), sym)
+@pytest.mark.parametrize("batch", [(), (2,)])
+def test_svd_hermitian_matches_numpy(batch):
+    a = dense(*batch, 3, 3)
+    sym = a + numpy.swapaxes(a, -1, -2) + numpy.triu(dense(3, 3), 1)  # the lower is read
+    got, want = la.svd(sym, hermitian=True), numpy.linalg.svd(sym, hermitian=True)
+    for i, name in enumerate(("U", "S", "Vh")):
+        assert numpy.allclose(value(getattr(got, name)), want[i]), name
+    assert numpy.allclose(value(la.svd(sym, compute_uv=False, hermitian=True)),
+                          numpy.linalg.svd(sym, compute_uv=False, hermitian=True))
+    z = dense(3, 3) + 1j * dense(3, 3)
+    h = z + z.conj().T
+    got, want = la.svd(h, hermitian=True), numpy.linalg.svd(h, hermitian=True)
+    for i, name in enumerate(("U", "S", "Vh")):
+        assert numpy.allclose(value(getattr(got, name)), want[i]), name
+
+    def product(x):
+        u, s, vh = la.svd(x, hermitian=True)
+        return (u * s[..., None, :]) @ vh
+    assert check_grads(product, (t(sym),), order=2)
 
 
 def test_eig_matches_numpy():

@@ -298,9 +298,11 @@ def eigvals(a):
 
 def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
     """SVDResult(U, S, Vh) with a = U diag(S) Vh, S descending; S alone when
-    compute_uv=False. hermitian=True computes the general decomposition (the same S; the
-    factors agree with NumPy's up to signs)."""
+    compute_uv=False. hermitian=True computes it from eigh, as NumPy does (the lower
+    triangle read; full_matrices does not matter for a square matrix)."""
     x = _matrix(a, "svd")
+    if hermitian:
+        return _hermitian_svd(_square(x, "svd"), compute_uv)
     m, n = shape_of(x)[-2:]
     packed = dec.svd_p(x, bool(full_matrices))
     u, s, v = packed[..., :m, :], _real_values(packed[..., m, :]), packed[..., m + 1:, :]
@@ -311,6 +313,21 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
     elif full_matrices and n > m:
         v = ops.concatenate([v, _complement(x, v)], -1)
     return SVDResult(u, s, _mT(v))
+
+
+def _hermitian_svd(x, compute_uv):
+    """NumPy's hermitian=True: from eigh (the lower triangle read): s = |w| descending,
+    U the eigenvectors in that order, Vh = (U · sign(w))ᴴ."""
+    from ._sorting import argsort, take_along_axis
+    w, v = _eigh(x, "L", "svd")
+    order = ops.flip(argsort(ops.absolute(w), axis=-1), -1)
+    s = take_along_axis(ops.absolute(w), order, axis=-1)
+    if not compute_uv:
+        return s
+    u = take_along_axis(v, ops.expand_dims(order, -2), axis=-1)
+    signs = take_along_axis(ops.sign(w), order, axis=-1)
+    vh = _mT(u * ops.expand_dims(signs, -2))
+    return SVDResult(u, s, ops.conj(vh) if vh.dtype.kind == "c" else vh)
 
 
 def svdvals(x, /):
