@@ -582,3 +582,10 @@ def test_svd_full_complement_has_exact_derivatives_for_basis_free_losses(shape, 
     assert check_grads(projector, (cr.tensor(a),), order=2)
     got = cr.vmap(lambda x: la.svd(x).U)(cr.tensor(a[None]))
     assert numpy.allclose(got.numpy()[0], numpy.linalg.svd(a)[0], atol=1e-12)
+
+
+def test_pinv_hermitian_reads_the_lower_triangle_as_numpy():
+    sym = SPD + numpy.triu(dense(3, 3), 1)
+    assert numpy.allclose(value(la.pinv(sym, hermitian=True)),
+                          numpy.linalg.pinv(sym, hermitian=True))
+    assert check_grads(lambda a: la.pinv(a, hermitian=True), (t(sym),), order=2)

@@ -340,6 +340,11 @@ def pinv(a, rcond=None, hermitian=False, *, rtol=np._NoValue):
     largest are taken as 0, as in NumPy. Differentiable where the rank is locally
     constant (a closed-form rule)."""
     x = _matrix(a, "pinv")
+    if hermitian:  # NumPy's eigh-based path reads the lower triangle only
+        x = _square(x, "pinv")
+        n = shape_of(x)[-1]
+        read = dec._hermitian_lower if x.dtype.kind == "c" else dec._sym_lower
+        x = read(x, n, x.dtype)
     options = {"hermitian": bool(hermitian)}
     if rcond is not None:
         options["rcond"] = rcond
