@@ -1,5 +1,7 @@
 """chainrule.numpy: NumPy's names, signatures, keyword names and dtype rules, on tensors,
 ndarrays and array-likes; results are tensors and are differentiable."""
+import warnings
+
 import numpy
 import pytest
 
@@ -362,3 +364,34 @@ def test_real_tensors_meeting_complex_ones_differentiate_without_casting_warning
     check_grads(lambda x: np.real(np.sum(np.concatenate([x, z * x]) ** 2))
                 + np.imag(np.dot(x, z)) + np.sum(np.real(np.astype(x, numpy.complex128) * z)),
                 (V[:2],), order=2, modes=("fwd", "rev"))
+
+
+def _in_dtype(value, dtype):
+    """The float arrays of a call in ``dtype`` (scaled by 3 first for integer dtypes)."""
+    if isinstance(value, list) and value and isinstance(value[0], numpy.ndarray):
+        return [_in_dtype(v, dtype) for v in value]
+    if not isinstance(value, numpy.ndarray) or value.dtype.kind != "f":
+        return value
+    if numpy.dtype(dtype).kind == "i":
+        return numpy.nan_to_num(value * 3).astype(dtype)
+    return value.astype(dtype)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float16", "int64", "int32"])
+def test_result_dtypes_follow_numpy_for_every_input_dtype(dtype):
+    compared, wrong = 0, []
+    for name, args, kwargs in CALLS + STATISTICS:
+        args = tuple(_in_dtype(a, dtype) for a in args)
+        with numpy.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                expected = getattr(numpy, name)(*args, **kwargs)
+            except (TypeError, ValueError):
+                continue  # NumPy refuses these inputs in this dtype
+            got = getattr(np, name)(*args, **kwargs)
+        pairs = zip(expected, got) if isinstance(expected, tuple) else [(expected, got)]
+        for e, g in pairs:
+            compared += 1
+            if g.dtype != numpy.asarray(e).dtype:
+                wrong.append(f"{name}{kwargs}: {g.dtype}, NumPy {numpy.asarray(e).dtype}")
+    assert compared > 100 and not wrong, wrong

@@ -21,7 +21,10 @@ def _cast(result, dtype):
 
 
 def _with_initial(result, initial, combine):
-    return result if initial is _NOT_GIVEN else combine(result, initial)
+    """``initial`` joins in the result's dtype, as NumPy casts it (2.0 with ints is 2)."""
+    if initial is _NOT_GIVEN:
+        return result
+    return combine(result, asarray_like(np.asarray(initial, dtype=result.dtype)))
 
 
 def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=_NOT_GIVEN,  # noqa: A001

@@ -43,6 +43,8 @@ def _masked(a, fill):
     """a with its NaNs replaced by ``fill``, and where the NaNs were."""
     a = asarray_like(a)
     nan = ops.isnan(a)
+    if a.dtype.kind not in "fc":  # integers and bools hold no NaN, and keep their dtype
+        return a, nan
     return ops.where(nan, fill, a), nan
 
 
