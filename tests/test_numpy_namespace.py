@@ -373,7 +373,7 @@ def _in_dtype(value, dtype):
     if not isinstance(value, numpy.ndarray) or value.dtype.kind != "f":
         return value
     if numpy.dtype(dtype).kind == "i":
-        return numpy.nan_to_num(value * 3).astype(dtype)
+        return numpy.nan_to_num(value * 3, posinf=0, neginf=0).astype(dtype)
     return value.astype(dtype)
 
 
