@@ -165,7 +165,7 @@ def _eigh_vjp(g, ans, x):
     vt_gv = matmul(_mT(v), gv)
     inner = _diag_embed(gw, n, dtype) + _gaps(w) * vt_gv
     if dtype.kind == "c":
-        _check_phase_invariant(_diagonal(vt_gv), gv, "eigh")
+        _check_phase_invariant(_diagonal(vt_gv), gv, ans, "eigh")
         return _to_hermitian_lower(matmul(matmul(conj(v), inner), _mT(v)), n, dtype)
     return _to_lower(matmul(matmul(v, inner), _mT(v)), n, dtype)
 
@@ -227,7 +227,7 @@ def _svd_vjp(g, ans, x, full):
     inner = (f * (utgu - _c(_mT(utgu), cplx))) * expand_dims(s, -2) \
         + _diag_embed(gs, k, dtype) + expand_dims(s, -1) * (f * (vtgv - _c(_mT(vtgv), cplx)))
     if cplx:
-        _check_phase_invariant(_diagonal(utgu) + _diagonal(vtgv), g, "svd")
+        _check_phase_invariant(_diagonal(utgu) + _diagonal(vtgv), g, ans, "svd")
         inner = inner + _diag_embed(imag(_diagonal(utgu)) * s_inv * 1j, k, dtype)
     cu = _c(u, cplx)
     ga = matmul(matmul(cu, inner), _mT(v))
@@ -426,17 +426,18 @@ def _eig_impl(x):
     return np.concatenate([w[..., None, :], v], axis=-2)
 
 
-def _check_phase_invariant(h, gv, name="eig") -> None:
+def _check_phase_invariant(h, gv, ans, name="eig") -> None:
     try:
         values, scale = (np.asarray(getattr(a, "_data", a)) for a in (h, gv))
     except Exception:  # noqa: BLE001 - no single value to check (inside vmap)
         return
     if values.dtype.kind != "c" or not values.size:
         return
-    # Rounding leaves Im(h) at about eps · |V̄| (the columns of V have unit norm): the
-    # check allows sqrt(eps) · |V̄| · n, far above that and far below a phase dependence.
-    limit = float(np.sqrt(np.finfo(values.dtype).eps)) * values.shape[-1] \
-        * max(1.0, float(np.max(np.abs(scale))))
+    # Rounding leaves Im(h) at about eps · |V̄| (the columns of V have unit norm), eps of
+    # the least precise of the factors and the cotangent: the check allows
+    # sqrt(eps) · |V̄| · n, far above that and far below a phase dependence.
+    eps = max(np.finfo(d).eps for d in (values.dtype, scale.dtype, ans.dtype))
+    limit = float(np.sqrt(eps)) * values.shape[-1] * max(1.0, float(np.max(np.abs(scale))))
     if np.any(np.abs(values.imag) > limit):
         raise ValueError(
             f"{name}: the loss depends on the arbitrary phases of the eigenvectors (each column "
@@ -450,7 +451,7 @@ def _eig_vjp(g, ans, x):
     gw, gv = _unpack_eigh(g)
     n, dtype = shape_of(w)[-1], ans.dtype
     h = _diagonal(matmul(_mT(v), gv))
-    _check_phase_invariant(h, gv)
+    _check_phase_invariant(h, gv, ans)
     gv = gv - conj(v) * expand_dims(real(h), -2)
     inner = _diag_embed(gw, n, dtype) + _gaps(w) * matmul(_mT(v), gv)
     return solve_p(_mT(v), matmul(inner, _mT(v)))
