@@ -11,6 +11,18 @@ Dtypes are NumPy's, not the core's deep-learning defaults: Python floats are flo
 of integers are float64, int64 with float32 is float64; float16 and float32 inputs keep
 their dtype. ``numpy.X(tensor)`` runs ``chainrule.numpy.X`` through
 ``Tensor.__array_function__`` (see chainrule.function_dispatch).
+
+NumPy cannot be asked to look inside lists: ``numpy.mean([x, x + 2])`` converts the
+tensors with ``__array__`` before any protocol runs, so with the real NumPy write
+``numpy.mean(chainrule.numpy.stack([x, x + 2]))``, or use ``chainrule.numpy.mean``, which
+stacks lists that hold tensors.
+
+Where things are: ``_core`` (array-likes to tensors, the dtype policy), ``_creation``,
+``_ufuncs`` (one function per supported ufunc, the ops of ``__array_ufunc__``),
+``_reductions``, ``_shapes``, ``_products``, ``_statistics``, ``_signal``, ``_complex``,
+``_values`` (functions without derivatives), ``_dtype_queries`` (plain answers), and
+``_composites`` (array manipulation and matrix structure), ``linalg``, ``fft``,
+``random``.
 """
 import numpy as _np
 
