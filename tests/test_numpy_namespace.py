@@ -147,6 +147,8 @@ def test_lists_of_tensors_stack_so_each_tensor_gets_its_gradient():
     z = cr.tensor(2.0, dtype="float32", requires_grad=True)
     assert asarray_like([z, 1.0]).dtype == numpy.float64  # list items are strong, as in NumPy
     assert asarray_like((z, z)).dtype == numpy.float32
+    assert np.array([z, 2.0], dtype=complex).dtype == numpy.complex128
+    assert np.array([z, 2j]).dtype == numpy.complex128
 
 
 def test_ragged_and_non_numeric_array_likes_are_refused():

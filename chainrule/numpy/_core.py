@@ -71,7 +71,7 @@ def _stack_nested(items, dtype) -> Tensor:
              else wrap(_numpy_value(item, None)) for item in items]
     if dtype is None:
         dtype = np.result_type(*(part.dtype for part in parts))
-    parts = [cast_to(part, dtype) for part in parts]
+    parts = [convert(part, dtype) for part in parts]
     shapes = {part.shape for part in parts}
     if len(shapes) > 1:
         raise ValueError(
