@@ -403,3 +403,31 @@ def test_shape_queries_read_lists_of_tensors_without_converting_them():
     x = cr.tensor([1.0, 2.0], requires_grad=True)
     assert np.shape([x, x]) == (2, 2) and np.ndim([[x]]) == 3 and np.size([x, x], 1) == 2
     assert np.shape(["a", "b"]) == (2,) and np.shape(3.0) == ()
+
+
+_VMAPPED = {
+    "interp": lambda x: np.interp(x, numpy.array([0.0, 1.0, 2.0]), numpy.array([0.0, 10.0, 0.0])),
+    "convolve": lambda x: np.convolve(x, V[:3], "same"), "median": np.median,
+    "trapezoid": np.trapezoid, "cov": lambda x: np.cov(np.stack([x, x * x])),
+    "polyval": lambda x: np.polyval(x, 0.7), "nanmean": np.nanmean, "nanmax": np.nanmax,
+    "nanvar": np.nanvar, "mean of a list": lambda x: np.mean([x, x * 2]),
+    "linspace": lambda x: np.linspace(x[0], x[1], 4), "full": lambda x: np.full((2,), x[0]),
+    "average": lambda x: np.average(x, weights=numpy.arange(5.0)),
+    "cumulative_sum": lambda x: np.cumulative_sum(x, include_initial=True),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_VMAPPED))
+def test_functions_work_inside_vmap_as_in_a_loop(name):
+    f = _VMAPPED[name]
+    rows = numpy.random.default_rng(2).normal(size=(3, 5))
+    rows[0, 2] = numpy.nan if name.startswith("nan") else rows[0, 2]
+    batched = cr.vmap(f)(rows).numpy()
+    looped = numpy.stack([f(cr.tensor(row)).numpy() for row in rows])
+    numpy.testing.assert_allclose(batched, looped, rtol=1e-12)
+
+
+def test_value_functions_refuse_vmap():
+    with pytest.raises(TypeError, match="not supported inside vmap, where a tensor holds the "
+                                        "whole batch"):
+        cr.vmap(lambda x: np.searchsorted(numpy.arange(3.0), x))(A)

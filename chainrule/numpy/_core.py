@@ -16,7 +16,7 @@ from .. import ops
 from ..creation import as_ndarray
 from ..tensor import Tensor, wrap
 
-__all__ = ["asarray_like", "as_tensors", "cast_to", "convert", "float_result", "result_dtype",
+__all__ = ["asarray_like", "as_tensors", "cast_to", "convert", "values_of", "float_result", "result_dtype",
            "ufunc_input_dtypes", "no_out", "unsupported_keywords"]
 
 # Python scalars are "weak" in NumPy 2: next to an array they take its dtype. A cache key
@@ -94,6 +94,19 @@ def convert(x: Tensor, dtype) -> Tensor:
     if dtype.kind == "c" and x.dtype.kind == "f":
         x = ops.multiply(x, 1 + 0j)
     return x if x.dtype == dtype else ops.astype(x, dtype)
+
+
+def values_of(x) -> np.ndarray:
+    """The NumPy values of x, for functions that compute on values (indices, tests):
+    refused inside vmap, where a tensor's data holds the whole batch."""
+    if not isinstance(x, Tensor):
+        return asarray_like(x)._data
+    if x._aux is not None and x._aux.is_batch:
+        raise TypeError(
+            "chainrule.numpy: this function computes on the values of its input (indices, "
+            "tests or text: it has no derivative) and is not supported inside vmap, where "
+            "a tensor holds the whole batch; call it outside the vmapped function")
+    return x._data
 
 
 def cast_to(x: Tensor, dtype) -> Tensor:

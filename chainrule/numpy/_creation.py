@@ -71,7 +71,7 @@ def full(shape, fill_value, dtype=None, order="C", *, device=None, like=None):
     fill = asarray_like(fill_value)
     dtype = _dtype(dtype, "full") or fill.dtype
     target = _shape(shape, "full")
-    if fill._requires_grad:  # a differentiable fill: broadcast in the graph
+    if fill._requires_grad or fill._aux is not None:  # in a graph or a transform
         return ops.broadcast_to(cast_to(fill, dtype), target)
     return _made(np.full(target, fill._data, dtype, order))
 

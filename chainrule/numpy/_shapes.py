@@ -6,7 +6,8 @@ import numpy as np
 
 from .. import ops
 from ..tensor import Tensor
-from ._core import _NOT_GIVEN, _holds_tensor, asarray_like, cast_to, no_out, result_dtype
+from ._core import (_NOT_GIVEN, _holds_tensor, asarray_like, cast_to, no_out, result_dtype,
+                    values_of)
 
 __all__ = ["reshape", "ravel", "transpose", "squeeze", "expand_dims", "swapaxes", "moveaxis",
            "broadcast_to", "broadcast_arrays", "concatenate", "stack", "flip", "roll",
@@ -205,19 +206,16 @@ def where(condition, x=_NOT_GIVEN, y=_NOT_GIVEN, /):
 def nonzero(a):
     """The indices of the non-zero elements, one int64 tensor per axis (not
     differentiable)."""
-    return tuple(asarray_like(i) for i in np.nonzero(_values(a)))
+    return tuple(asarray_like(i) for i in np.nonzero(values_of(a)))
 
 
 def argwhere(a):
-    return asarray_like(np.argwhere(_values(a)))
+    return asarray_like(np.argwhere(values_of(a)))
 
 
 def flatnonzero(a):
-    return asarray_like(np.flatnonzero(_values(a)))
+    return asarray_like(np.flatnonzero(values_of(a)))
 
-
-def _values(a):
-    return a._data if isinstance(a, Tensor) else asarray_like(a)._data
 
 
 def clip(a, a_min=_NOT_GIVEN, a_max=_NOT_GIVEN, out=None, *, min=_NOT_GIVEN,  # noqa: A002
@@ -258,17 +256,17 @@ around = round
 
 def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     """Elementwise closeness, a bool tensor (not differentiable)."""
-    return asarray_like(np.isclose(_values(a), _values(b), rtol, atol, equal_nan))
+    return asarray_like(np.isclose(values_of(a), values_of(b), rtol, atol, equal_nan))
 
 
 def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     """Whether all elements are close, a plain bool (as NumPy returns)."""
-    return bool(np.allclose(_values(a), _values(b), rtol, atol, equal_nan))
+    return bool(np.allclose(values_of(a), values_of(b), rtol, atol, equal_nan))
 
 
 def array_equal(a1, a2, equal_nan=False):
     """Whether the arrays have one shape and equal elements, a plain bool."""
-    return bool(np.array_equal(_values(a1), _values(a2), equal_nan=equal_nan))
+    return bool(np.array_equal(values_of(a1), values_of(a2), equal_nan=equal_nan))
 
 
 # NumPy 2's array-API names.

@@ -26,8 +26,9 @@ def polyval(p, x):
 
 def interp(x, xp, fp, left=None, right=None, period=None):
     """Piecewise-linear interpolation of the points (xp, fp) at x (xp increasing);
-    ``left``/``right`` (default fp[0], fp[-1]) outside. The segment of each x is chosen
-    on the values; the result is differentiable in x, xp and fp."""
+    ``left``/``right`` (default fp[0], fp[-1]) outside. Each x is matched to its segment
+    by comparisons (not by indices computed on the values), so it works inside vmap and
+    is differentiable in x, xp and fp."""
     if period is not None:
         raise TypeError("numpy.interp: period= is not supported by chainrule.numpy; wrap x "
                         "into one period first (x % period) and extend xp, fp")
@@ -42,12 +43,17 @@ def interp(x, xp, fp, left=None, right=None, period=None):
     if n == 1:
         inside = ops.broadcast_to(fp[0], x.shape)
     else:
-        segment = np.clip(np.searchsorted(xp._data, x._data, side="right") - 1, 0, n - 2)
-        x0, x1, y0, y1 = xp[segment], xp[segment + 1], fp[segment], fp[segment + 1]
-        inside = y0 + (y1 - y0) / (x1 - x0) * (x - x0)
+        x0, x1, y0, y1 = xp[:-1], xp[1:], fp[:-1], fp[1:]
+        column = ops.expand_dims(x, -1)  # x against every segment, on a new last axis
+        last = np.arange(n - 1) == n - 2  # the last segment includes its right end
+        in_segment = ops.logical_and(column >= x0, ops.logical_or(
+            column < x1, ops.logical_and(last, column <= x1)))
+        lines = y0 + (y1 - y0) / (x1 - x0) * (column - x0)
+        inside = ops.sum(ops.where(in_segment, lines, 0.0), -1)
     below = fp[0] if left is None else left
     above = fp[-1] if right is None else right
-    return ops.where(x < xp[0], below, ops.where(x > xp[-1], above, inside))
+    result = ops.where(x < xp[0], below, ops.where(x > xp[-1], above, inside))
+    return ops.where(ops.isnan(x), np.nan, result)
 
 
 def _full_convolution(a, v):

@@ -109,10 +109,9 @@ def _nan_extreme(name, op, fill, a, axis, out, keepdims):
     filled, nan = _masked(a, fill)
     result = op(filled, axis, keepdims=keepdims)
     empty = ops.all(nan, axis, keepdims=keepdims)
-    if bool(ops.any(empty)):
+    if np.any(empty._data):  # the data, not a tensor's truth: inside vmap it is a batch
         warnings.warn(f"{name}: All-NaN slice encountered", RuntimeWarning, stacklevel=3)
-        result = ops.where(empty, np.nan, result)
-    return result
+    return ops.where(empty, np.nan, result) if result.dtype.kind in "fc" else result
 
 
 def nanmax(a, axis=None, out=None, keepdims=False, initial=_NOT_GIVEN, where=_NOT_GIVEN):
@@ -128,7 +127,7 @@ def nanmin(a, axis=None, out=None, keepdims=False, initial=_NOT_GIVEN, where=_NO
 
 
 def _warn_if_empty(count, name, what):
-    if bool(ops.any(count <= 0)):
+    if np.any(count._data <= 0):  # the data: inside vmap a tensor's truth is refused
         warnings.warn(f"{name}: {what}", RuntimeWarning, stacklevel=3)
 
 

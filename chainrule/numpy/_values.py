@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..tensor import Tensor, wrap
-from ._core import asarray_like
+from ..tensor import wrap
+from ._core import asarray_like, values_of
 
 __all__ = ["searchsorted", "digitize", "iscomplex", "isreal", "isneginf", "isposinf",
            "array2string", "array_str", "array_repr", "real_if_close"]
 
-
-def _values(x):
-    return x._data if isinstance(x, Tensor) else asarray_like(x)._data
 
 
 def _tensor(result):
@@ -22,42 +19,42 @@ def _tensor(result):
 
 def searchsorted(a, v, side="left", sorter=None):
     """Indices where ``v`` would be inserted into the sorted ``a`` to keep it sorted."""
-    return _tensor(np.searchsorted(_values(a), _values(v), side,
-                                   None if sorter is None else _values(sorter)))
+    return _tensor(np.searchsorted(values_of(a), values_of(v), side,
+                                   None if sorter is None else values_of(sorter)))
 
 
 def digitize(x, bins, right=False):
     """The index of the bin each value of ``x`` falls in."""
-    return _tensor(np.digitize(_values(x), _values(bins), right))
+    return _tensor(np.digitize(values_of(x), values_of(bins), right))
 
 
 def iscomplex(x):
-    return _tensor(np.iscomplex(_values(x)))
+    return _tensor(np.iscomplex(values_of(x)))
 
 
 def isreal(x):
-    return _tensor(np.isreal(_values(x)))
+    return _tensor(np.isreal(values_of(x)))
 
 
 def isneginf(x, out=None):
-    return _tensor(np.isneginf(_values(x), out))
+    return _tensor(np.isneginf(values_of(x), out))
 
 
 def isposinf(x, out=None):
-    return _tensor(np.isposinf(_values(x), out))
+    return _tensor(np.isposinf(values_of(x), out))
 
 
 def array2string(a, *args, **kwargs):
     """The values as NumPy prints them (text)."""
-    return np.array2string(_values(a), *args, **kwargs)
+    return np.array2string(values_of(a), *args, **kwargs)
 
 
 def array_str(a, *args, **kwargs):
-    return np.array_str(_values(a), *args, **kwargs)
+    return np.array_str(values_of(a), *args, **kwargs)
 
 
 def array_repr(arr, *args, **kwargs):
-    return np.array_repr(_values(arr), *args, **kwargs)
+    return np.array_repr(values_of(arr), *args, **kwargs)
 
 
 def real_if_close(a, tol=100):
