@@ -37,6 +37,9 @@ class Tensor:
     # (and JAX's) ∂L/∂x − i·∂L/∂y, or its conjugate where a dialect says so (PyTorch's
     # .grad). docs/complex.md.
     _conjugate_grads = False
+    # NumPy's converters refuse tensors in a graph (see __array__), unless a dialect's
+    # framework lets them through (TensorFlow, MXNet).
+    _guards_conversion = True
 
     def __init__(self, data, dtype=None, requires_grad: bool = False, name: str | None = None):
         from .creation import as_ndarray
@@ -100,7 +103,13 @@ class Tensor:
     def __array__(self, dtype=None, copy=None) -> np.ndarray:
         """NumPy's array protocol (NumPy 2): ``copy=True`` always copies, ``copy=False``
         never does (ValueError when a dtype conversion would need to), ``copy=None``
-        copies only to convert. Without a copy the array is what ``numpy()`` returns."""
+        copies only to convert. Without a copy the array is what ``numpy()`` returns.
+
+        Refused for a tensor in a graph or a transform: NumPy's converters (np.asarray,
+        np.array, a list of tensors given to a NumPy function) would give its values
+        without their history, and gradients would be silently wrong."""
+        if (self._requires_grad or self._aux is not None) and self._guards_conversion:
+            raise self._conversion_error()
         data = self._data
         if copy:
             return np.array(data, dtype=dtype, copy=True)
@@ -112,6 +121,16 @@ class Tensor:
                     "copy=False; use copy=None (np.asarray) to allow the conversion")
             return data.astype(dtype)
         return self.numpy()
+
+    def _conversion_error(self) -> Exception:
+        what = "requires grad" if self._aux is None else "is being transformed (grad, jvp, vmap)"
+        return TypeError(
+            f"NumPy converted a tensor that {what} to an array (np.asarray, np.array, or a "
+            "list of tensors given to a NumPy function), which would drop it from the graph "
+            "and make gradients silently wrong. Keep it a tensor: chainrule.numpy.asarray, "
+            "chainrule.numpy.stack([...]) for a list (chainrule.numpy.mean([x, y]) rather "
+            "than numpy.mean([x, y])); or take its values explicitly with x.detach() or "
+            "x.numpy() when no gradient should flow")
 
     def item(self):
         if self._data.size != 1:

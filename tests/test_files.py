@@ -31,7 +31,7 @@ def assert_same_tensor(loaded, original):
     assert loaded.dtype == original.dtype
     assert loaded.shape == original.shape
     assert loaded.requires_grad == original.requires_grad
-    np.testing.assert_array_equal(np.asarray(loaded), np.asarray(original))
+    np.testing.assert_array_equal(loaded.numpy(), original.numpy())
     assert loaded.grad_fn is None and loaded.grad is None
 
 

@@ -40,25 +40,6 @@ def leaves(value) -> list:
     return [value]
 
 
-# Bugs these tests found that are not fixed yet, by test node: strict, so that the fix
-# shows up as XPASS and the entry has to go.
-FFT_ON_ARRAYS = ("chainrule.numpy.fft returns a numpy.ndarray, not a tensor, for ndarray "
-                 "input (every other chainrule.numpy function returns a tensor)")
-KNOWN_BUGS = {f"test_values_match_numpy[{case}-arrays]": FFT_ON_ARRAYS for case in (
-    "fft.irfft", "fft.irfft[n=5 axis=0 ortho]", "fft.hfft", "fft.hfft[n=5 axis=0 ortho]",
-    "fft.irfft2", "fft.irfft2[s axes]", "fft.irfftn", "fft.irfftn[s axes]",
-    "fft.irfft[complex spectrum]", "fft.fftshift", "fft.ifftshift", "fft.fft[complex input]",
-    "fft.ifft[complex input]", "fft.fft2[complex input]", "fft.ifftn[complex input]",
-    "fft.fftshift[complex input]")}
-
-
-@pytest.fixture(autouse=True)
-def _known_bug(request):
-    reason = KNOWN_BUGS.get(request.node.name)
-    if reason:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
-
-
 # ---------------------------------------------------------------- the sample table
 
 

@@ -61,10 +61,13 @@ def test_values_and_dtypes_match_numpy(name, kw):
             assert np.allclose(got.numpy(), want, rtol=tol, atol=tol * np.abs(want).max())
 
 
-def test_arrays_and_lists_give_numpy_arrays():
+def test_arrays_and_lists_give_tensors():
+    """As every chainrule.numpy function: tensors out, with NumPy's values and dtypes."""
     got = F.rfft(X.tolist(), n=6)
-    assert type(got) is np.ndarray and np.allclose(got, np.fft.rfft(X, n=6))
-    assert type(F.ifft2(Z)) is np.ndarray and np.allclose(F.ifft2(Z), np.fft.ifft2(Z))
+    assert type(got) is cr.Tensor and np.allclose(got.numpy(), np.fft.rfft(X, n=6))
+    got = F.ifft2(Z)
+    assert type(got) is cr.Tensor and got.dtype == np.fft.ifft2(Z).dtype
+    assert np.allclose(got.numpy(), np.fft.ifft2(Z))
 
 
 def test_numpys_own_functions_on_tensors_run_these():

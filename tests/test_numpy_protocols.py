@@ -144,25 +144,6 @@ def point(name):
     return POINT.get(name, DEFAULT_POINT)
 
 
-# Bugs these tests found that are not fixed yet, by test node: strict, so that the fix
-# shows up as XPASS and the entry has to go.
-SILENT_CONVERSION = ("Tensor.__array__ hands NumPy the values of a tensor inside a transform "
-                     "without its graph, so np.asarray(x) and np.mean([x, x + 2]) silently "
-                     "give wrong gradients; it should refuse (as JAX and PyTorch do)")
-KNOWN_BUGS = {
-    "test_a_list_of_tensors_is_differentiated_or_refused": SILENT_CONVERSION,
-    "test_converting_a_tensor_that_requires_grad_does_not_drop_its_gradient_silently":
-        SILENT_CONVERSION,
-}
-
-
-@pytest.fixture(autouse=True)
-def _known_bug(request):
-    reason = KNOWN_BUGS.get(request.node.name)
-    if reason:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
-
-
 # ---------------------------------------------------------------- finite differences
 
 

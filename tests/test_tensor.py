@@ -175,16 +175,13 @@ def test_numpy_of_tensor_requiring_grad_works():
     np.testing.assert_array_equal(x.numpy(), np.array([1.0, 2.0], dtype=np.float32))
 
 
-@pytest.mark.parametrize("convert", [lambda t: t.numpy(), np.asarray,
-                                     lambda t: np.array(t, copy=None)],
-                         ids=["numpy()", "np.asarray", "np.array(copy=None)"])
-def test_arrays_of_tensors_requiring_grad_are_read_only(convert):
+def test_arrays_of_tensors_requiring_grad_are_read_only():
     """A write into the memory of a tensor that requires grad would change a value the
     graph saved: y = x * x saved x, so the gradient would silently be 2 * 100, not 2."""
     x = cr.tensor([1.0, 2.0], requires_grad=True)
     y = x * x
     for t in (x, y):  # a leaf, and a value computed from it
-        a = convert(t)
+        a = t.numpy()
         assert not a.flags.writeable
         assert np.shares_memory(a, t.detach().numpy())  # still no copy
         np.testing.assert_array_equal(a, t.detach().numpy())
@@ -193,6 +190,27 @@ def test_arrays_of_tensors_requiring_grad_are_read_only(convert):
     y.sum().backward()
     np.testing.assert_array_equal(x.grad.numpy(), [2.0, 4.0])
     assert x.grad.numpy().flags.writeable  # a gradient does not require grad
+
+
+@pytest.mark.parametrize("convert", [np.asarray, lambda t: np.array(t, copy=None),
+                                     lambda t: np.array(t, copy=True), lambda t: t.__array__(),
+                                     lambda t: np.mean([t, t])],
+                         ids=["np.asarray", "np.array(copy=None)", "np.array(copy=True)",
+                              "__array__()", "a list given to np.mean"])
+def test_numpy_converters_refuse_tensors_in_a_graph(convert):
+    """np.asarray(x) inside a differentiated function would hand NumPy the values without
+    their history: a silently wrong gradient (np.sum(np.asarray(x) * x) would count x
+    once). The array protocol refuses, as PyTorch's does; .numpy() and .detach() say
+    that the values are wanted."""
+    x = cr.tensor([1.0, 2.0], requires_grad=True)
+    for t in (x, x * x):
+        with pytest.raises(TypeError, match=r"NumPy converted a tensor that requires grad to "
+                                            r"an array .* chainrule\.numpy\.asarray.*"
+                                            r"x\.detach\(\)"):
+            convert(t)
+    with pytest.raises(TypeError, match=r"a tensor that is being transformed"):
+        cr.jvp(lambda t: cr.tensor(convert(t)), (cr.tensor([1.0]),), (cr.tensor([1.0]),))
+    np.testing.assert_array_equal(np.asarray(x.detach()), [1.0, 2.0])
 
 
 def test_arrays_of_tensors_not_requiring_grad_stay_writeable():
@@ -210,9 +228,8 @@ def test_arrays_of_tensors_not_requiring_grad_stay_writeable():
     np.testing.assert_array_equal(w.numpy(), [0.0, 4.0])
 
 
-@pytest.mark.parametrize("requires_grad", [False, True])
-def test_array_protocol_follows_numpy_2s_copy_rules(requires_grad):
-    x = cr.tensor([1.0, 2.0], requires_grad=requires_grad)
+def test_array_protocol_follows_numpy_2s_copy_rules():
+    x = cr.tensor([1.0, 2.0])  # (tensors in a graph are refused: see above)
     # copy=False: never a copy, so a dtype conversion is a ValueError
     with pytest.raises(ValueError, match=r"^Unable to avoid copy while creating an array as "
                                          r"requested: the tensor has dtype float32, and "
@@ -287,16 +304,16 @@ def test_iteration_yields_rows():
     assert rows[1].tolist() == [3, 4]
 
 
-def test_np_asarray_works_on_tensors_requiring_grad():
+def test_np_asarray_works_on_detached_values():
     x = cr.tensor([1.0, 2.0, 3.0], requires_grad=True)
-    a = np.asarray(x)
+    a = np.asarray(x.detach())
     assert isinstance(a, np.ndarray)
     assert a.dtype == np.float32
     np.testing.assert_array_equal(a, [1.0, 2.0, 3.0])
-    b = np.asarray(x, dtype=np.float64)
+    b = np.asarray(x.detach(), dtype=np.float64)
     assert b.dtype == np.float64
     np.testing.assert_array_equal(b, [1.0, 2.0, 3.0])
-    c = np.array(x, copy=True)
+    c = np.array(x.detach(), copy=True)
     c[0] = 100.0
     assert x.numpy()[0] == 1.0
 

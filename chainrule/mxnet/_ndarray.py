@@ -35,6 +35,7 @@ class ndarray(cr.Tensor):
     """An array that speaks MXNet's NumPy interface (mxnet.numpy.ndarray)."""
 
     __slots__ = ()
+    _guards_conversion = False  # NumPy's converters read recorded arrays, as in MXNet
     _repr_html_ = None  # Jupyter shows the text, as for MXNet's arrays
 
     def __repr__(self) -> str:

@@ -2,9 +2,9 @@
 
 Each transform fits its input to the requested lengths (n= / s=: crop with getitem,
 zero-pad with pad, as NumPy does) and applies one of the three primitives of
-chainrule.ops.fft, whose rules give derivatives of any order in both modes. Tensors in
-give tensors out (recorded when they require grad); arrays and array-likes give NumPy's
-arrays. Dtypes follow the installed NumPy (NumPy 2: float32 in, complex64 out).
+chainrule.ops.fft, whose rules give derivatives of any order in both modes. The results
+are tensors, as everywhere in chainrule.numpy (recorded when an input requires grad).
+Dtypes follow the installed NumPy (NumPy 2: float32 in, complex64 out).
 """
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ import operator
 
 import numpy as np
 
-from ..ops import getitem, multiply, pad, roll, stack
+from ..ops import getitem, multiply, pad, roll
 from ..ops.fft import SWAPPED, fftn_p, irfftn_p, reverse, rfftn_p
 from ..ops.shape import normalize_axis
 from ..tensor import Tensor
+from ._core import asarray_like
 
 __all__ = ["fft", "ifft", "fft2", "ifft2", "fftn", "ifftn", "rfft", "irfft", "rfft2",
            "irfft2", "rfftn", "irfftn", "hfft", "ihfft", "fftshift", "ifftshift",
@@ -28,18 +29,9 @@ NORMS = ("backward", "ortho", "forward")
 
 
 def _operand(a):
-    """A tensor stays one; a list holding tensors is stacked (so the graph is kept);
-    anything else is NumPy's array of it."""
-    if isinstance(a, Tensor):
-        return a
-    if isinstance(a, (list, tuple)) and _holds_tensor(a):
-        return stack([_operand(v) for v in a])
-    return np.asarray(a)
-
-
-def _holds_tensor(items) -> bool:
-    return any(isinstance(v, Tensor) or isinstance(v, (list, tuple)) and _holds_tensor(v)
-               for v in items)
+    """a as a tensor, read as NumPy reads array-likes (a list holding tensors is
+    stacked, so the graph is kept)."""
+    return asarray_like(a)
 
 
 def _norm(norm, name: str) -> str:

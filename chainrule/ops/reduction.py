@@ -316,11 +316,16 @@ def _cumprod_parts(x, axis):
 def _divides_safely(g, x, ans) -> bool:
     """Whether a rule of prod or cumprod may divide by x: a first derivative (plain
     arrays: a rule that is itself differentiated divides no more, see _prod_rule), no
-    zero in x, and no product that underflowed to 0 or overflowed."""
+    zero in x, no subnormal (ans / x loses its digits there), and no product that
+    underflowed or overflowed."""
     if isinstance(g, Tensor) or isinstance(x, Tensor):
         return False
     value, out = _value(x), _value(ans)
-    return not np.any(value == 0) and bool(np.all(np.isfinite(out) & (out != 0)))
+    if value.dtype.kind != "f":
+        return not np.any(value == 0) and bool(np.all(np.isfinite(out) & (out != 0)))
+    tiny = np.finfo(value.dtype).tiny
+    return (not np.any(np.abs(value) < tiny)
+            and bool(np.all(np.isfinite(out) & (np.abs(out) >= tiny))))
 
 
 def _cumprod_rule(g, ans, x, axis):

@@ -145,6 +145,7 @@ class Tensor(cr.Tensor):
     """A chainrule tensor that speaks TensorFlow (an immutable EagerTensor)."""
 
     __slots__ = ()
+    _guards_conversion = False  # np.asarray of a watched tensor gives its values, as in TF
     _repr_html_ = None  # Jupyter shows the text, as for TensorFlow's tensors
 
     def __repr__(self) -> str:

@@ -230,10 +230,13 @@ class Tensor(cr.Tensor):
 
     def numpy(self) -> np.ndarray:
         if self._requires_grad:
-            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
-                               "tensor.detach().numpy() instead. (chainrule: the NumPy array "
-                               "shares memory with the tensor, outside the graph)")
+            raise self._conversion_error()
         return self._data
+
+    def _conversion_error(self) -> Exception:  # np.asarray of a tensor in a graph
+        return RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
+                            "tensor.detach().numpy() instead. (chainrule: the NumPy array "
+                            "shares memory with the tensor, outside the graph)")
 
     def float(self):
         return self.to(cr.float32)

@@ -178,10 +178,10 @@ def test_exercise_control_flow_with_vector_and_matrix_input(shape, printed):
     ns["shape"] = Shape(shape)
     book((RANDOM_INPUT.replace("Shape(1)", "shape"), printed), namespace=ns)
     a, d = ns["a"], ns["d"]
-    k = scale_of_f(numpy.asarray(a))
+    k = scale_of_f(a.numpy())
     assert d.getShape() == Shape(shape)
     assert a.getGradient().toFloatArray() == [k] * a.size()
-    numpy.testing.assert_allclose(numpy.asarray(d), k * numpy.asarray(a), rtol=1e-6)
+    numpy.testing.assert_allclose(d.numpy(), k * a.numpy(), rtol=1e-6)
 
 
 # ---------------------------------------------------------------- recording policy
