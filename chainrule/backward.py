@@ -354,7 +354,7 @@ def _real_part(g, tensor_mode):
     if tensor_mode:
         from .ops.complex import real
         return real(g)
-    return np.ascontiguousarray(g.real)  # a copy: the sweep may add into it in place
+    return g.real.copy()  # a copy: the sweep may add into it in place
 
 
 # Below this many elements a new array costs less than the checks that would avoid it.

@@ -247,7 +247,8 @@ def _direction(rng, x) -> np.ndarray:
     """A random direction for x: complex for a complex x (real and imaginary parts)."""
     shape = np.shape(x)
     if np.asarray(x.numpy() if isinstance(x, Tensor) else x).dtype.kind == "c":
-        return rng.standard_normal(shape) + 1j * rng.standard_normal(shape)
+        # (as arrays: for shape () NumPy's draws are scalars)
+        return np.asarray(rng.standard_normal(shape) + 1j * rng.standard_normal(shape))
     return rng.standard_normal(shape)
 
 

@@ -230,3 +230,13 @@ def test_torch_dialect_prints_complex_as_pytorch(values, text):
     import chainrule.torch as torch
     assert repr(torch.tensor(values)) == text
     assert repr(torch.tensor(np.array(values))) == text[:-1] + ", dtype=torch.complex128)"
+
+
+def test_a_0d_real_input_through_complex_values_keeps_its_shape():
+    """The real part the sweep takes of a 0-d cotangent stays 0-d (a regression: it came
+    back with shape (1,))."""
+    x = cr.tensor(np.array(0.7))
+    assert cr.vjp(lambda v: real(v * (1 + 0j)), x)[1](cr.tensor(np.array(0.3)))[0].shape == ()
+    assert check_grads(lambda v: real(v * (1 + 0j)), (np.array(0.7),), order=2)
+    assert check_grads(lambda v: cr.astype(v, np.complex128) * (1 + 2j), (np.array([0.7, 0.2]),),
+                       order=2)

@@ -532,9 +532,15 @@ def _astype_impl(x, dtype, from_dtype):
     return x.astype(dtype)
 
 
-astype_p = primitive("astype", _astype_impl, (
-    lambda g, ans, x, dtype, from_dtype: astype_p(g, from_dtype, dtype),
-), save="none", backward_name="AstypeBackward", jvp="linear", batch="elementwise",
+def _astype_vjp(g, ans, x, dtype, from_dtype):
+    # The transpose of a real value's cast to complex (x ↦ x + 0i) is the real part.
+    if g.dtype.kind == "c" and np.dtype(from_dtype).kind != "c":
+        from .complex import real
+        g = real(g)
+    return astype_p(g, from_dtype, g.dtype)
+
+
+astype_p = primitive("astype", _astype_impl, (_astype_vjp,), save="none", backward_name="AstypeBackward", jvp="linear", batch="elementwise",
     domain="real")
 
 
