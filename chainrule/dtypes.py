@@ -2,8 +2,8 @@
 
 Deep-learning frameworks default to float32 and let Python scalars adapt to the tensor
 they meet (``x * 2.5`` keeps ``x``'s dtype). NumPy defaults to float64; NumPy arrays,
-0-d ones included, promote by their dtypes as in NumPy 2 (NumPy 1.x let a 0-d array's
-value decide). This module is the one place those rules live.
+0-d ones included, promote by their dtypes (NumPy 2's rule). This module is the one
+place those rules live; chainrule.numpy applies NumPy's own defaults on top.
 """
 from __future__ import annotations
 

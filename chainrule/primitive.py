@@ -232,15 +232,9 @@ def _fix_dtype(out: ndarray, a: ndarray, b: ndarray, weak: int) -> ndarray:
     elif not a_float:
         target = dtypes._default[0]
     else:
-        # Two float arrays: their dtypes decide, whatever their shapes (NumPy 2's rule;
-        # NumPy 1.x let a 0-d array's value decide).
+        # Two float arrays: their dtypes decide, whatever their shapes (NumPy 2's rule).
         target = np.promote_types(a.dtype, b.dtype)
     return out if out.dtype == target else out.astype(target)
-
-
-# NumPy 1.x may keep a float32 array's dtype next to a 0-d float64 array, where NumPy 2
-# promotes: on 1.x the binary path also checks results that kept the first dtype.
-LEGACY_PROMOTION = np.lib.NumpyVersion(np.__version__) < "2.0.0"
 
 
 def _fix_unary_dtype(out: ndarray, x: ndarray) -> ndarray:
@@ -431,7 +425,6 @@ def _binary_call(prim, public: bool = False):
     impl = prim.impl
     save_in, save_out = prim.save_inputs, prim.save_output
     no_raw = (None, None)
-    legacy = LEGACY_PROMOTION
 
     def call(x, y, _plain=False):
         weak = 0
@@ -486,7 +479,7 @@ def _binary_call(prim, public: bool = False):
             raise forward_error(prim, exc, (xd, yd)) from None
         if type(out) is not ndarray:
             out = asarray(out)
-        if out.dtype is not xd.dtype or legacy and yd.dtype is not xd.dtype:
+        if out.dtype is not xd.dtype:
             out = _fix_dtype(out, xd, yd, weak)
         if (rx or ry) and grad_state.enabled:
             node = _new(Node)

@@ -298,7 +298,7 @@ def test_broadcast_gradient_of_both_operands():
 
 @pytest.mark.parametrize("left_0d", [True, False])
 def test_a_0d_float64_array_promotes_like_any_float64_array(left_0d):
-    # NumPy 2's rule, kept on NumPy 1.x too (where a 0-d array's value used to decide).
+    # NumPy 2's rule (NumPy 1.x let a 0-d array's value decide).
     zero_d, vector = cr.tensor(np.array(2.0)), cr.ones(2)
     out = zero_d * vector if left_0d else vector + np.array(2.0)
     assert out.dtype == np.float64

@@ -10,10 +10,7 @@ from __future__ import annotations
 import operator
 
 import numpy as np
-try:
-    from numpy.lib.array_utils import normalize_axis_tuple
-except ImportError:  # NumPy 1.x
-    from numpy.core.numeric import normalize_axis_tuple
+from numpy.lib.array_utils import normalize_axis_tuple
 
 from .. import ops
 from ..tensor import Tensor

@@ -2,10 +2,7 @@
 the function. (Single array-likes go through ``_core.asarray_like``.)"""
 from __future__ import annotations
 
-try:
-    from numpy.lib.array_utils import normalize_axis_index
-except ImportError:  # NumPy 1.x
-    from numpy.core.multiarray import normalize_axis_index
+from numpy.lib.array_utils import normalize_axis_index
 
 from ..tensor import Tensor
 from ._core import asarray_like
