@@ -14,7 +14,7 @@ import operator
 import numpy as np
 
 from ..ops import getitem, ravel
-from ..primitive import primitive
+from ..ops.sorting import argpartition_p, argsort_p
 from ..tensor import Tensor
 from ._convert import axis_index
 from ._core import asarray_like
@@ -23,17 +23,6 @@ __all__ = ["sort", "argsort", "partition", "argpartition", "take_along_axis",
            "put_along_axis"]
 
 
-def _argsort_impl(x, axis):
-    return np.argsort(x, axis=axis, kind="stable")
-
-
-def _argpartition_impl(x, axis, kth):
-    return np.argpartition(x, kth, axis=axis)
-
-
-# Not differentiated (indices); batch="axis": the axis moves past vmap's batch axis.
-argsort_p = primitive("argsort", _argsort_impl, None, nin=1, batch="axis")
-argpartition_p = primitive("argpartition", _argpartition_impl, None, nin=1, batch="axis")
 
 
 def _flat_or_axis(a, axis, op: str, indices: bool = False):
