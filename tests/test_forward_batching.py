@@ -169,6 +169,11 @@ def test_value_dependent_shapes_and_control_flow_say_why_under_vmap():
 # Every non-differentiable primitive: (function, number of inputs, values to draw).
 # "ints": small whole numbers, so that comparisons meet ties and both outcomes;
 # "special": real values among infinities and NaNs.
+from chainrule.ops.decompositions import svd_complement as _svd_complement  # noqa: E402
+from chainrule.ops.sorting import argpartition_p as _argpartition_p  # noqa: E402
+from chainrule.ops.sorting import argsort_p as _argsort_p  # noqa: E402
+from chainrule.ops.special import gammasgn as _gammasgn  # noqa: E402
+
 NONDIFF = {
     "argmax": (lambda x: cr.argmax(x), 1, "real"),
     "argmax axis": (lambda x: cr.argmax(x, axis=1), 1, "real"),
@@ -205,6 +210,11 @@ NONDIFF = {
        for name in ("left_shift", "right_shift")},
     "invert": (lambda x: np.invert(x.astype("int64")), 1, "ints"),
     "bitwise_count": (lambda x: np.bitwise_count(x.astype("int64")), 1, "ints"),
+    # orders, signs and bases that the differentiable functions build on
+    "argsort": (lambda x: _argsort_p(x, 1), 1, "ints"),
+    "argpartition": (lambda x: _argpartition_p(x, 1, 1), 1, "real"),
+    "gammasgn": (lambda x: _gammasgn(x), 1, "real"),
+    "svd_complement": (lambda x: _svd_complement(x[:, :1]), 1, "real"),
 }
 
 
