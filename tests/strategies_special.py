@@ -26,7 +26,7 @@ def _skip_without_scipy() -> None:
 
 
 @builds("gammaln", "digamma", "erf", "erfc", "erfinv", "ndtri", "ndtr", "log_ndtr", "i0",
-        "i1", "xlogy", "xlog1py")
+        "i1", "xlogy", "xlog1py", "j0", "j1", "y0", "y1", "rgamma")
 def _special_case(draw, key, prim, empty):
     _skip_without_scipy()
     return _elementwise_case(draw, key, prim, empty)
@@ -39,6 +39,11 @@ PARAMETERS = {
     "ive": st.sampled_from([0.0, 0.5, 1.0, 2.5, -1.5]),
     "gammainc": st.floats(0.5, 3.0),
     "gammaincc": st.floats(0.5, 3.0),
+    "jv": st.sampled_from([0.0, 0.5, 1.0, 2.5, -1.5]),
+    "yv": st.sampled_from([0.0, 0.5, 1.0, 2.5, -1.5]),
+    "yn": st.integers(0, 3),
+    # betainc's a and b, drawn together: its density x^(a-1) (1-x)^(b-1) / B(a, b)
+    "betainc": st.tuples(st.floats(0.5, 3.0), st.floats(0.5, 3.0)),
 }
 
 
@@ -48,6 +53,7 @@ def _parameter_case(draw, key, prim, empty):
     (shape,) = _broadcast_shapes(draw, 1, empty)
     (x,) = draw_inputs(draw, input_domains(prim, 1), (shape,))
     parameter = draw(PARAMETERS[key])
+    parameters = parameter if isinstance(parameter, tuple) else (parameter,)
     call = prim.call
-    return Case(key, lambda x: call(x, parameter), [x], (True,), f"parameter={parameter}")
+    return Case(key, lambda x: call(x, *parameters), [x], (True,), f"parameters={parameters}")
 

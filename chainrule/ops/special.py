@@ -212,3 +212,97 @@ ive_p = _special("ive", _ive_impl,
 # The sign of Γ(x): constant between the poles, so not differentiated (for chainrule.scipy's
 # gamma and beta, which are sign · exp(gammaln)).
 gammasgn = primitive("gammasgn", _forward("gammasgn"), None, batch="elementwise")
+
+
+# ---------------------------------------------------------------- Bessel, first and second kind
+#
+# J_v' = (J_{v-1} - J_{v+1}) / 2, and the same for Y_v (so j0' = -j1, y0' = -y1): each rule
+# is made of the table's own entries, so every order works. Y_v has a pole at 0 (domain
+# positive x), and so has J_v of non-integer order for x < 0 (SciPy gives NaN there).
+
+
+def _jv_impl(x, v):
+    return _as(scipy_special().jv(v, x), x)
+
+
+def _yv_impl(x, v):
+    return _as(scipy_special().yv(v, x), x)
+
+
+def _yn_impl(x, n):
+    return _as(scipy_special().yn(n, x), x)
+
+
+j0 = _special("j0", _forward("j0"), lambda g, ans, x: -(g * j1(x)), domain="real",
+              doc="The Bessel function of the first kind, order 0.")
+j1 = _special("j1", _forward("j1"), lambda g, ans, x: g * ((j0(x) - jv_p(x, 2.0)) * 0.5),
+              domain="real", doc="The Bessel function of the first kind, order 1.")
+y0 = _special("y0", _forward("y0"), lambda g, ans, x: -(g * y1(x)),
+              doc="The Bessel function of the second kind, order 0 (x > 0).")
+y1 = _special("y1", _forward("y1"), lambda g, ans, x: g * ((y0(x) - yv_p(x, 2.0)) * 0.5),
+              doc="The Bessel function of the second kind, order 1 (x > 0).")
+jv_p = _special("jv", _jv_impl,
+                lambda g, ans, x, v: g * ((jv_p(x, v - 1) - jv_p(x, v + 1)) * 0.5),
+                doc="jv_p(x, v): the Bessel function of the first kind of real order v (not "
+                    "differentiated in v).")
+yv_p = _special("yv", _yv_impl,
+                lambda g, ans, x, v: g * ((yv_p(x, v - 1) - yv_p(x, v + 1)) * 0.5),
+                doc="yv_p(x, v): the Bessel function of the second kind of real order v "
+                    "(x > 0; not differentiated in v).")
+yn_p = _special("yn", _yn_impl,
+                lambda g, ans, x, n: g * ((yn_p(x, n - 1) - yn_p(x, n + 1)) * 0.5),
+                doc="yn_p(x, n): the Bessel function of the second kind of integer order n "
+                    "(x > 0; SciPy's integer-order algorithm).")
+
+
+# ---------------------------------------------------------------- 1 / Γ
+
+
+def _rgamma_slope(x):
+    """d/dx 1/Γ(x), finite everywhere: 1/Γ is entire, with simple zeros at 0, -1, -2, ...
+    where -digamma(x)/Γ(x) is NaN (∞ · 0). Above 1/2 it is -digamma(x) e^{-gammaln(x)}
+    (Γ > 0 there); below, by the reflection 1/Γ(x) = sin(πx) Γ(1 - x) / π with Γ(1 - x) > 0,
+    it is e^{gammaln(1 - x)} (cos(πx) - sin(πx) digamma(1 - x) / π), smooth through the
+    zeros. Each branch reads x only where it is taken (elsewhere a safe point), so the
+    branch not taken gives no NaN to any higher derivative."""
+    from .elementwise import cos, sin
+    from .compare import greater
+    upper = greater(x, 0.5)
+    high = where(upper, x, 1.0)
+    low = where(upper, 0.0, x)
+    above = -(digamma(high) * exp(-gammaln(high)))
+    reflected = 1 - low
+    below = exp(gammaln(reflected)) * (cos(low * math.pi)
+                                       - sin(low * math.pi) * digamma(reflected) * (1 / math.pi))
+    return where(upper, above, below)
+
+
+rgamma = _special("rgamma", _forward("rgamma"), lambda g, ans, x: g * _rgamma_slope(x),
+                  domain="real", doc="1/Γ(x), 0 at the poles of Γ (0, -1, -2, ...); its "
+                                     "derivative is -digamma(x)/Γ(x), finite at those zeros.")
+
+
+# ---------------------------------------------------------------- regularized incomplete beta
+
+
+def _betainc_impl(x, a, b):
+    dtype = _dtype(x)
+    return _as(scipy_special().betainc(np.asarray(a, dtype=dtype), np.asarray(b, dtype=dtype),
+                                       x), x)
+
+
+def _betainc_density(x, a, b):
+    """d/dx I_x(a, b) = x^(a-1) (1-x)^(b-1) / B(a, b); a and b are constants (plain NumPy
+    on them). xlogy and xlog1py keep a = 1 or b = 1 exact at the ends x = 0 and x = 1."""
+    a = np.asarray(a, dtype=_dtype(x))
+    b = np.asarray(b, dtype=_dtype(x))
+    log_beta = _as(scipy_special().betaln(a, b), x)
+    return exp(xlogy(a - 1, x) + xlog1py(b - 1, -x) - log_beta)
+
+
+betainc_p = primitive("betainc", _betainc_impl,
+                      (lambda g, ans, x, a, b: g * _betainc_density(x, a, b),),
+                      save="inputs", domain="probability", jvp="elementwise",
+                      batch="elementwise")
+betainc_p.__doc__ = ("betainc_p(x, a, b): the regularized incomplete beta function I_x(a, b), "
+                     "differentiated in x only.")

@@ -24,12 +24,14 @@ from ..ops.arithmetic import absolute, logical_and, logical_or, sign, where
 from ..ops.compare import equal, greater, greater_equal, isfinite, less
 from ..ops.elementwise import exp, log, log1p, sigmoid
 from ..numpy._core import asarray_like
+from ..primitive import is_batched
 from ..tensor import Tensor, wrap
 
 __all__ = ["gammaln", "digamma", "psi", "polygamma", "gamma", "beta", "betaln", "gammainc",
            "gammaincc", "erf", "erfc", "erfinv", "erfcinv", "ndtr", "ndtri", "log_ndtr",
            "xlogy", "xlog1py", "entr", "rel_entr", "kl_div", "i0", "i1", "iv", "ive",
-           "logsumexp", "expit", "logit", "log_expit", "softmax", "log_softmax"]
+           "j0", "j1", "jv", "jn", "y0", "y1", "yv", "yn", "rgamma", "gammasgn", "multigammaln",
+           "betainc", "logsumexp", "expit", "logit", "log_expit", "softmax", "log_softmax"]
 
 
 # ---------------------------------------------------------------- arguments
@@ -128,6 +130,14 @@ ndtri = _unary(sp.ndtri, "ndtri")
 log_ndtr = _unary(sp.log_ndtr, "log_ndtr")
 i0 = _unary(sp.i0, "i0")
 i1 = _unary(sp.i1, "i1")
+j0 = _unary(sp.j0, "j0")
+j1 = _unary(sp.j1, "j1")
+y0 = _unary(sp.y0, "y0")
+y1 = _unary(sp.y1, "y1")
+rgamma = _unary(sp.rgamma, "rgamma")
+gammasgn = _unary(sp.gammasgn, "gammasgn")
+gammasgn.__doc__ = ("The sign of Γ(x): constant between the poles, so not differentiated (its "
+                    "result never requires grad).")
 xlogy = _binary(sp.xlogy, "xlogy")
 xlog1py = _binary(sp.xlog1py, "xlog1py")
 
@@ -149,16 +159,18 @@ def polygamma(n, x):
     return sp.polygamma_p(as_inputs(x, op="polygamma"), int(n))
 
 
-def _with_parameter(prim, op, name, parameter, x):
-    """prim(x, parameter) with x broadcast against the parameter (the output's shape is
-    their broadcast shape, as in SciPy, and x carries it)."""
+def _with_parameter(prim, op, name, parameter, x, *others):
+    """prim(x, parameter, ...) with x broadcast against the parameters (the output's shape
+    is their broadcast shape, as in SciPy, and x carries it). ``others``: more
+    (name, value) parameters after the first."""
     needs_scipy(op)
-    parameter = constant(parameter, op, name)
+    parameters = [constant(parameter, op, name)]
+    parameters += [constant(value, op, other) for other, value in others]
     x = as_inputs(x, op=op)
-    shape = np.broadcast_shapes(np.shape(parameter), x.shape)
+    shape = np.broadcast_shapes(*[np.shape(value) for value in parameters], x.shape)
     if x.shape != shape:
         x = ops.broadcast_to(x, shape)
-    return prim(x, parameter)
+    return prim(x, *parameters)
 
 
 def iv(v, x):
@@ -183,7 +195,66 @@ def gammaincc(a, x):
     return _with_parameter(sp.gammaincc_p, "gammaincc", "a", a, x)
 
 
+def jv(v, x):
+    """The Bessel function of the first kind of real order v (a constant); its derivative
+    in x is (jv(v - 1, x) - jv(v + 1, x)) / 2. NaN for x < 0 unless v is an integer, as
+    in SciPy."""
+    return _with_parameter(sp.jv_p, "jv", "v", v, x)
+
+
+def jn(n, x):
+    """SciPy's jn, which is jv (integer orders are real orders too)."""
+    return _with_parameter(sp.jv_p, "jn", "n", n, x)
+
+
+def yv(v, x):
+    """The Bessel function of the second kind of real order v (a constant), for x > 0;
+    its derivative in x is (yv(v - 1, x) - yv(v + 1, x)) / 2."""
+    return _with_parameter(sp.yv_p, "yv", "v", v, x)
+
+
+def yn(n, x):
+    """The Bessel function of the second kind of integer order n (a constant), for x > 0,
+    by SciPy's integer-order algorithm; for real orders use yv."""
+    orders = constant(n, "yn", "n")
+    if not np.all(np.mod(orders, 1) == 0):
+        raise TypeError(f"yn: n must be an integer order (or an array of them), got {n!r}; "
+                        "for a real order use yv(v, x)")
+    return _with_parameter(sp.yn_p, "yn", "n", np.asarray(orders).astype(np.int64)
+                           if np.ndim(orders) else int(orders), x)
+
+
+def betainc(a, b, x):
+    """The regularized incomplete beta function I_x(a, b), differentiable in x, where its
+    derivative is x^(a-1) (1-x)^(b-1) / B(a, b) (in a and b it has no closed form: they
+    are constants)."""
+    return _with_parameter(sp.betainc_p, "betainc", "a", a, x, ("b", b))
+
+
 # ---------------------------------------------------------------- compositions
+
+
+def multigammaln(a, d):
+    """The log of the multivariate gamma function of dimension d (a positive integer):
+    d(d - 1)/4 · log π + Σ_{j<d} gammaln(a - j/2), so its derivative is the sum of the
+    digammas. As in SciPy, every a must be > (d - 1)/2."""
+    needs_scipy("multigammaln")
+    if isinstance(d, Tensor) or np.ndim(d) != 0 or isinstance(d, (bool, np.bool_)) or \
+            not isinstance(d, numbers.Real) or not float(d).is_integer() or d < 1:
+        raise ValueError(f"multigammaln: d must be a positive integer (the dimension), got "
+                         f"{d!r}")
+    a = as_inputs(a, op="multigammaln")
+    d = int(d)
+    # Inside vmap each example has its own a, so the condition gives NaN there instead.
+    if not is_batched(a) and np.any(a.numpy() <= 0.5 * (d - 1)):
+        raise ValueError(f"multigammaln: every a must be > (d - 1)/2 = {0.5 * (d - 1)} for "
+                         f"d = {d}, but the smallest is {np.min(a.numpy())} (a shape "
+                         f"{tuple(a.shape)})")
+    shifts = np.arange(d, dtype=a.dtype) * -0.5  # a - j/2 along a new last axis
+    terms = sp.gammaln(ops.expand_dims(a, -1) + shifts)
+    value = ops.sum(terms, -1) + d * (d - 1) * 0.25 * math.log(math.pi)
+    return where(greater(a, 0.5 * (d - 1)), value, math.nan)
+
 
 
 def erfcinv(y):
