@@ -92,11 +92,25 @@ SPECIAL = {
     "softmax": ((np.array([[0.5, -1.0], [2.0, 0.1]]),), (0,)),
     "log_softmax": ((np.array([[0.5, -1.0], [2.0, 0.1]]),), (0,)),
     "logsumexp": ((np.array([[0.5, -1.0], [2.0, 0.1]]),), (0,)),
+    "j0": ((REAL,), (0,)),
+    "j1": ((REAL,), (0,)),
+    "jv": ((1.5, POSITIVE), (1,)),
+    "jn": ((np.array([0, 1, 3]), REAL), (1,)),
+    "y0": ((POSITIVE,), (0,)),
+    "y1": ((POSITIVE,), (0,)),
+    "yv": ((np.array([-0.5, 0.0, 2.5]), POSITIVE), (1,)),
+    "yn": ((np.array([0, 1, 3]), POSITIVE), (1,)),
+    # through the zeros of 1/Γ at 0, -1 and -2, where -digamma(x)/Γ(x) would be NaN
+    "rgamma": ((np.array([-2.0, -1.3, -1.0, -0.3, 0.0, 0.7, 3.2]),), (0,)),
+    "multigammaln": ((np.array([1.6, 2.3, 4.0]), 3), (0,)),
+    "betainc": ((np.array([0.5, 1.0, 2.5]), np.array([1.5, 1.0, 0.7]), PROBABILITY), (2,)),
 }
+# Public but not differentiated (checked by test_gammasgn_is_a_value_without_gradient).
+NOT_DIFFERENTIATED = ["gammasgn"]
 
 
 def test_every_public_function_is_checked():
-    assert sorted(SPECIAL) == sorted(cs.__all__)
+    assert sorted([*SPECIAL, *NOT_DIFFERENTIATED]) == sorted(cs.__all__)
 
 
 @needs_scipy
@@ -151,7 +165,9 @@ def test_float32_inputs_keep_their_dtype():
     x32 = cr.tensor(POSITIVE, dtype=cr.float32)
     for out in (cs.gammaln(x32), cs.polygamma(1, x32), cs.iv(0.5, x32),
                 cs.gammainc(np.array([0.5, 1.0, 3.0]), x32), cs.xlogy(x32, 2.0),
-                cst.norm.logpdf(x32, 0.5, 2.0), cst.gamma.logpdf(x32, 2.0)):
+                cst.norm.logpdf(x32, 0.5, 2.0), cst.gamma.logpdf(x32, 2.0),
+                cs.j1(x32), cs.jv(1.5, x32), cs.yn(2, x32), cs.y0(x32), cs.rgamma(x32),
+                cs.betainc(2.0, 3.0, x32 * 0.3), cs.multigammaln(x32 + 1, 2)):
         assert out.dtype == np.float32, out
     assert cs.gammaln(np.float32(1.5)).dtype == np.float32
     assert cs.gammaln([1, 2]).dtype == np.float64  # integers become float64, as in NumPy
@@ -234,6 +250,7 @@ HOLOMORPHIC = {
     "xlogy": (lambda z: cs.xlogy(z, 1.5 + z), lambda z: np.log(1.5 + z) + z / (1.5 + z)),
     "xlog1py": (lambda z: cs.xlog1py(0.7, z), lambda z: 0.7 / (1 + z)),
     "iv": (lambda z: cs.iv(1.5, z), lambda z: (sc.iv(0.5, z) + sc.iv(2.5, z)) / 2),
+    "jv": (lambda z: cs.jv(1.5, z), lambda z: (sc.jv(0.5, z) - sc.jv(2.5, z)) / 2),
 }
 
 
@@ -245,7 +262,7 @@ def test_complex_inputs(name):
     out = function(z)
     assert out.dtype == np.complex128
     reference = {"xlogy": lambda v: sc.xlogy(v, 1.5 + v), "xlog1py": lambda v: sc.xlog1py(0.7, v),
-                 "iv": lambda v: sc.iv(1.5, v)}.get(name) or getattr(sc, name)
+                 "iv": lambda v: sc.iv(1.5, v), "jv": lambda v: sc.jv(1.5, v)}.get(name) or getattr(sc, name)
     np.testing.assert_allclose(out.numpy(), reference(COMPLEX), rtol=1e-12)
     # holomorphic: grad is f'(z); JVP and VJP (the plain transpose) to second order
     grad = cr.grad(function, holomorphic=True)(cr.tensor(COMPLEX[0], dtype=cr.complex128))
@@ -268,14 +285,127 @@ def test_array_likes_follow_numpy_and_lists_of_tensors_keep_their_gradients():
 def test_scipy_ufuncs_on_tensors_run_these_functions():
     # scipy.special's ufuncs reach Tensor.__array_ufunc__, which runs chainrule.scipy.special
     x = f64([0.3, 1.2])
-    for name in ("gammaln", "erf", "ndtri", "log_ndtr", "expit", "entr"):
+    for name in ("gammaln", "erf", "ndtri", "log_ndtr", "expit", "entr", "j0", "y1", "rgamma"):
         got = cr.grad(lambda x: cr.sum(getattr(sc, name)(x * 0.5)))(x)
         want = cr.grad(lambda x: cr.sum(getattr(cs, name)(x * 0.5)))(x)
         np.testing.assert_array_equal(got.numpy(), want.numpy())
     assert isinstance(sc.xlogy(0.5, x), cr.Tensor) and isinstance(sc.gammainc(2.0, x), cr.Tensor)
+    got = cr.grad(lambda x: cr.sum(sc.betainc(2.0, 3.0, x * 0.5) + sc.jv(1.5, x)))(x)
+    want = cr.grad(lambda x: cr.sum(cs.betainc(2.0, 3.0, x * 0.5) + cs.jv(1.5, x)))(x)
+    np.testing.assert_array_equal(got.numpy(), want.numpy())
+
+
+@needs_scipy
+def test_rgamma_derivatives_at_its_zeros():
+    # 1/Γ(x) has simple zeros at x = -n with slope (-1)^n n!, and 1/Γ(x) = x + γx² + ...
+    # near 0, so its second derivative there is 2γ (Euler's γ)
+    zeros = f64([0.0, -1.0, -2.0, -3.0])
+    slope = cr.grad(lambda x: cr.sum(cs.rgamma(x)))(zeros)
+    np.testing.assert_allclose(slope.numpy(), [1.0, -1.0, 2.0, -6.0], rtol=1e-12)
+    curvature = cr.grad(cr.grad(cs.rgamma))(f64(0.0))
+    assert np.isclose(curvature.item(), 2 * np.euler_gamma, rtol=1e-12)
+    fwd = cr.jacfwd(cr.jacfwd(cs.rgamma))(f64(0.0))
+    assert np.isclose(fwd.item(), 2 * np.euler_gamma, rtol=1e-12)
+    # away from the zeros it is -digamma(x) / Γ(x), on both sides of the branch at 1/2
+    x = np.array([-2.5, 0.3, 0.5, 0.6, 4.0])
+    slope = cr.grad(lambda x: cr.sum(cs.rgamma(x)))(f64(x))
+    np.testing.assert_allclose(slope.numpy(), -sc.digamma(x) * sc.rgamma(x), rtol=1e-12)
+
+
+@needs_scipy
+def test_bessel_derivatives_are_bessel_functions():
+    x = np.array([0.4, 1.7, 5.2])
+    pairs = [(cs.j0, -sc.j1(x)), (cs.y0, -sc.y1(x)),
+             (cs.j1, (sc.j0(x) - sc.jv(2, x)) / 2), (cs.y1, (sc.y0(x) - sc.yn(2, x)) / 2),
+             (lambda x: cs.jv(2.5, x), (sc.jv(1.5, x) - sc.jv(3.5, x)) / 2),
+             (lambda x: cs.yn(2, x), (sc.yn(1, x) - sc.yn(3, x)) / 2),
+             (lambda x: cs.jn(0, x), -sc.j1(x))]
+    for function, want in pairs:
+        got = cr.grad(lambda x: cr.sum(function(x)))(f64(x))
+        np.testing.assert_allclose(got.numpy(), want, rtol=1e-10)
+    # the second derivative satisfies Bessel's equation x²y'' + xy' + (x² - v²)y = 0
+    for v in (0.0, 1.5):
+        for function in (cs.jv, cs.yv):
+            first = cr.grad(lambda x: cr.sum(function(v, x)))
+            second = cr.grad(lambda x: cr.sum(first(x)))(f64(x)).numpy()
+            value = function(v, x).numpy()
+            residual = x * x * second + x * first(f64(x)).numpy() + (x * x - v * v) * value
+            np.testing.assert_allclose(residual, 0.0, atol=1e-12)
+    assert grads_ok(lambda x: cs.jv(0.5, x), x, order=3)
+
+
+@needs_scipy
+def test_betainc_is_differentiated_in_x_as_its_density():
+    a, b = np.array([0.5, 2.0, 3.0]), 1.5
+    x = np.array([0.2, 0.5, 0.9])
+    got = cr.grad(lambda x: cr.sum(cs.betainc(a, b, x)))(f64(x))
+    np.testing.assert_allclose(got.numpy(), ss.beta.pdf(x, a, b), rtol=1e-12)
+    # a = b = 1 is the uniform distribution: the slope is exactly 1, at the ends too
+    ends = cr.grad(lambda x: cr.sum(cs.betainc(1.0, 1.0, x)))(f64([0.0, 1.0]))
+    np.testing.assert_array_equal(ends.numpy(), [1.0, 1.0])
+    # the parameters broadcast against x, as in SciPy
+    out = cs.betainc(np.array([[1.0], [2.0]]), b, x)
+    assert out.shape == (2, 3)
+    np.testing.assert_allclose(out.numpy(), sc.betainc([[1.0], [2.0]], b, x), rtol=1e-12)
+
+
+@needs_scipy
+def test_multigammaln_is_a_sum_of_gammalns():
+    a = np.array([1.6, 2.3, 4.0])
+    for d in (1, 2, 4):
+        a_d = a + d
+        np.testing.assert_allclose(cs.multigammaln(a_d, d).numpy(), sc.multigammaln(a_d, d),
+                                   rtol=1e-12)
+        got = cr.grad(lambda a: cr.sum(cs.multigammaln(a, d)))(f64(a_d))
+        want = sum(sc.digamma(a_d - j / 2) for j in range(d))
+        np.testing.assert_allclose(got.numpy(), want, rtol=1e-12)
+    assert cs.multigammaln(3.5, np.int64(2)).item() == pytest.approx(sc.multigammaln(3.5, 2))
+
+
+@needs_scipy
+def test_gammasgn_is_a_value_without_gradient():
+    x = np.array([-2.5, -1.5, -0.5, 0.5, 3.0])
+    got = cs.gammasgn(f64(x).requires_grad_())
+    np.testing.assert_array_equal(got.numpy(), sc.gammasgn(x))
+    assert not got.requires_grad
+    # so gamma = gammasgn · exp(gammaln) is differentiated through gammaln alone
+    slope = cr.grad(lambda x: cr.sum(cs.gamma(x)))(f64(x))
+    np.testing.assert_allclose(slope.numpy(), sc.gamma(x) * sc.digamma(x), rtol=1e-12)
 
 
 # ---------------------------------------------------------------- errors
+
+
+@needs_scipy
+def test_new_functions_refuse_bad_parameters():
+    a = f64(2.0).requires_grad_()
+    for call, name in ((lambda: cs.betainc(a, 1.5, 0.3), "a"),
+                       (lambda: cs.betainc(2.0, a, 0.3), "b")):
+        with pytest.raises(NotImplementedError, match=rf"^betainc: the derivative with "
+                                                      rf"respect to {name} is not "
+                                                      rf"implemented; pass {name} as a "
+                                                      rf"constant"):
+            call()
+    for function, name in ((cs.jv, "v"), (cs.yv, "v"), (cs.jn, "n"), (cs.yn, "n")):
+        with pytest.raises(NotImplementedError, match=rf"the derivative with respect to "
+                                                      rf"{name} is not implemented"):
+            function(a, 1.0)
+    with pytest.raises(TypeError, match=r"^yn: n must be an integer order .*got 1.5; for a "
+                                        r"real order use yv\(v, x\)"):
+        cs.yn(1.5, 2.0)
+    assert cs.betainc(a.detach(), 1.5, 0.3).item() == pytest.approx(sc.betainc(2.0, 1.5, 0.3))
+    for d in (0, 1.5, np.array([1, 2]), f64(2.0), True):
+        with pytest.raises(ValueError, match=r"^multigammaln: d must be a positive integer "
+                                             r"\(the dimension\), got"):
+            cs.multigammaln(3.0, d)
+    with pytest.raises(ValueError, match=r"^multigammaln: every a must be > \(d - 1\)/2 = 1.0 "
+                                         r"for d = 3, but the smallest is 0.9 \(a shape "
+                                         r"\(2,\)\)"):
+        cs.multigammaln([0.9, 2.0], 3)
+    with pytest.raises(ValueError):  # SciPy refuses it too
+        sc.multigammaln(np.array([0.9, 2.0]), 3)
+
+
 
 
 @needs_scipy
