@@ -262,7 +262,8 @@ def test_complex_inputs(name):
     out = function(z)
     assert out.dtype == np.complex128
     reference = {"xlogy": lambda v: sc.xlogy(v, 1.5 + v), "xlog1py": lambda v: sc.xlog1py(0.7, v),
-                 "iv": lambda v: sc.iv(1.5, v), "jv": lambda v: sc.jv(1.5, v)}.get(name) or getattr(sc, name)
+                 "iv": lambda v: sc.iv(1.5, v),
+                 "jv": lambda v: sc.jv(1.5, v)}.get(name) or getattr(sc, name)
     np.testing.assert_allclose(out.numpy(), reference(COMPLEX), rtol=1e-12)
     # holomorphic: grad is f'(z); JVP and VJP (the plain transpose) to second order
     grad = cr.grad(function, holomorphic=True)(cr.tensor(COMPLEX[0], dtype=cr.complex128))
