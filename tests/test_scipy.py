@@ -175,6 +175,17 @@ def test_float32_inputs_keep_their_dtype():
 
 
 @needs_scipy
+def test_float32_derivatives_of_the_new_functions_stay_float32():
+    x32 = cr.tensor(np.array([-0.7, 0.3, 0.8]), dtype=cr.float32)
+    for function in (cs.rgamma, cs.j0, cs.j1, lambda x: cs.jv(1.5, x + 1),
+                     lambda x: cs.y1(x + 1), lambda x: cs.yn(2, x + 1),
+                     lambda x: cs.betainc(2.0, 1.5, x * 0.5 + 0.5),
+                     lambda x: cs.multigammaln(x + 2, 3)):
+        second = cr.grad(lambda x: cr.sum(cr.grad(lambda x: cr.sum(function(x)))(x)))(x32)
+        assert second.dtype == np.float32 and np.all(np.isfinite(second.numpy()))
+
+
+@needs_scipy
 def test_xlogy_conventions_at_zero():
     assert cs.xlogy(0.0, 0.0).item() == 0.0 and cs.xlog1py(0.0, -1.0).item() == 0.0
     gx, gy = cr.grad(cs.xlogy, argnums=(0, 1))(f64(0.0), f64(0.0))
@@ -391,6 +402,10 @@ def test_new_functions_refuse_bad_parameters():
         with pytest.raises(NotImplementedError, match=rf"the derivative with respect to "
                                                       rf"{name} is not implemented"):
             function(a, 1.0)
+    with pytest.raises(TypeError, match=r"^rgamma: complex input \(dtype complex128, shape "
+                                        r"\(2,\)\) is not supported: the derivative of 1/Γ "
+                                        r"needs gammaln and polygamma of complex"):
+        cs.rgamma(cr.tensor(COMPLEX[:2], dtype=cr.complex128))
     with pytest.raises(TypeError, match=r"^yn: n must be an integer order .*got 1.5; for a "
                                         r"real order use yv\(v, x\)"):
         cs.yn(1.5, 2.0)

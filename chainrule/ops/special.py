@@ -1,5 +1,6 @@
 """Special functions (SciPy's forwards), one entry each: gammaln, digamma, polygamma, erf,
-erfc, erfinv, ndtri, ndtr, log_ndtr, xlogy, xlog1py, i0, i1, iv, ive, gammainc, gammaincc.
+erfc, erfinv, ndtri, ndtr, log_ndtr, xlogy, xlog1py, i0, i1, iv, ive, gammainc, gammaincc,
+j0, j1, jv, y0, y1, yv, yn, rgamma, betainc.
 
 SciPy is an optional extra: this module imports without it (the property tests walk
 every module of chainrule.ops), and SciPy is imported on the first call. The rules are
@@ -7,11 +8,11 @@ written in chainrule ops, each in terms of the table's own entries (the derivati
 polygamma n is polygamma n + 1, of iv v is made of iv v ± 1), so every order works.
 
 Parameters that are not differentiated come after the tensor input (``polygamma_p(x, n)``,
-``iv_p(x, v)``, ``gammainc_p(x, a)``); ``chainrule.scipy.special`` gives them SciPy's
-order and checks them. Complex inputs: erf, erfc, ndtr, log_ndtr, xlogy, xlog1py and iv
-take them as SciPy does; their rules, g · f'(z), are holomorphic (JAX's convention).
-Domains: "positive" (0.5, 2), "unit" (-0.8, 0.8), "real", and
-"probability" (0.1, 0.9) for ndtri, whose argument is a probability.
+``iv_p(x, v)``, ``gammainc_p(x, a)``, ``betainc_p(x, a, b)``); ``chainrule.scipy.special``
+gives them SciPy's order and checks them. Complex inputs: erf, erfc, ndtr, log_ndtr, xlogy,
+xlog1py, iv, jv and yv take them as SciPy does; their rules, g · f'(z), are holomorphic
+(JAX's convention). Domains: "positive" (0.5, 2), "unit" (-0.8, 0.8), "real", and
+"probability" (0.1, 0.9) for ndtri and betainc, whose arguments are probabilities.
 """
 from __future__ import annotations
 
@@ -21,8 +22,8 @@ import numpy as np
 
 from ..primitive import primitive
 from .arithmetic import logical_and, sign, where
-from .compare import equal
-from .elementwise import exp, log, log1p
+from .compare import equal, greater
+from .elementwise import cos, exp, log, log1p, sin
 
 SQRT_PI_HALF = math.sqrt(math.pi) / 2
 TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)
@@ -265,8 +266,6 @@ def _rgamma_slope(x):
     it is e^{gammaln(1 - x)} (cos(πx) - sin(πx) digamma(1 - x) / π), smooth through the
     zeros. Each branch reads x only where it is taken (elsewhere a safe point), so the
     branch not taken gives no NaN to any higher derivative."""
-    from .elementwise import cos, sin
-    from .compare import greater
     upper = greater(x, 0.5)
     high = where(upper, x, 1.0)
     low = where(upper, 0.0, x)

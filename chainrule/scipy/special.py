@@ -6,7 +6,7 @@ The primitives are in chainrule/ops/special.py; the rest are compositions of pri
 Arguments follow NumPy's dtype rules: tensors, arrays and numbers mix as in NumPy, and
 when no argument is a tensor the result is a float64 tensor (float32 and float16 arrays
 keep their dtype). Complex values go where SciPy takes them (erf, erfc, ndtr, log_ndtr,
-xlogy, xlog1py, iv), with holomorphic rules. The functions that need SciPy raise
+xlogy, xlog1py, iv, jv, yv), with holomorphic rules. The functions that need SciPy raise
 ImportError without it; expit, logit, log_expit, logsumexp, softmax and log_softmax do
 not need it.
 """
@@ -134,7 +134,6 @@ j0 = _unary(sp.j0, "j0")
 j1 = _unary(sp.j1, "j1")
 y0 = _unary(sp.y0, "y0")
 y1 = _unary(sp.y1, "y1")
-rgamma = _unary(sp.rgamma, "rgamma")
 gammasgn = _unary(sp.gammasgn, "gammasgn")
 gammasgn.__doc__ = ("The sign of Γ(x): constant between the poles, so not differentiated (its "
                     "result never requires grad).")
@@ -193,6 +192,20 @@ def gammaincc(a, x):
     """The regularized upper incomplete gamma function Q(a, x) = 1 - P(a, x),
     differentiable in x (a is a constant)."""
     return _with_parameter(sp.gammaincc_p, "gammaincc", "a", a, x)
+
+
+def rgamma(x):
+    """1/Γ(x), 0 at the poles of Γ; its derivative -digamma(x)/Γ(x) is finite through those
+    zeros. Real only: SciPy's rgamma takes complex values, but its derivative needs
+    gammaln and polygamma of complex arguments, which SciPy does not have."""
+    needs_scipy("rgamma")
+    x = as_inputs(_required(x, "rgamma"), op="rgamma")
+    if x.dtype.kind == "c":
+        raise TypeError(f"rgamma: complex input (dtype {x.dtype}, shape {tuple(x.shape)}) is "
+                        "not supported: the derivative of 1/Γ needs gammaln and polygamma "
+                        "of complex arguments; for values only call scipy.special.rgamma "
+                        "on x.numpy()")
+    return sp.rgamma(x)
 
 
 def jv(v, x):
