@@ -222,3 +222,18 @@ def test_a_new_function_of_autograd_is_a_gap(monkeypatch):
     import chainrule.scipy.special as cs
     monkeypatch.delattr(cs, "rgamma")
     assert "autograd.scipy.special.rgamma" in coverage(primitive_vjps)[0]
+
+
+def test_without_autograd_this_file_skips_saying_why():
+    import subprocess
+    import sys
+    from pathlib import Path
+    code = ("import sys, pytest; sys.modules['autograd'] = None\n"
+            "raise SystemExit(pytest.main(['tests/test_autograd_coverage.py', '-q', '-rs', "
+            "'-p', 'no:cacheprovider']))")
+    run = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[1],
+                         capture_output=True, text=True, timeout=120)
+    # 5: no test ran (the module skipped as a whole), and the summary says why
+    assert run.returncode == 5, run.stdout + run.stderr
+    assert "SKIPPED [1] " in run.stdout and "passed" not in run.stdout
+    assert "HIPS autograd is not installed (pip install autograd)" in run.stdout
