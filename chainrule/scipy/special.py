@@ -269,7 +269,6 @@ def multigammaln(a, d):
     return where(greater(a, 0.5 * (d - 1)), value, math.nan)
 
 
-
 def erfcinv(y):
     """The inverse of erfc on (0, 2): -ndtri(y / 2) / sqrt(2), which is how SciPy
     computes it, so nothing is lost in the tails."""
