@@ -6,9 +6,9 @@ loc=0)``, ``multivariate_normal.logpdf(x, mean, cov)``, ...; calling a distribut
 freezes its parameters (``norm(0, 2).logpdf(x)``), as in SciPy. Invalid parameters (a
 scale or shape <= 0) give NaN, as in SciPy. Counts (poisson's k) are not differentiated.
 """
-from .continuous import beta, cauchy, expon, gamma, laplace, logistic, norm, t
+from .continuous import beta, cauchy, chi2, expon, gamma, laplace, logistic, norm, t
 from .discrete import poisson
 from .multivariate import dirichlet, multivariate_normal
 
-__all__ = ["norm", "t", "gamma", "beta", "expon", "laplace", "cauchy", "logistic", "poisson",
+__all__ = ["norm", "t", "gamma", "beta", "chi2", "expon", "laplace", "cauchy", "logistic", "poisson",
            "multivariate_normal", "dirichlet"]

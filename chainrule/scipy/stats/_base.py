@@ -72,7 +72,8 @@ class Frozen:
 
     def __getattr__(self, method):
         function = getattr(self.dist, method)
-        return lambda x: function(x, *self.args, **self.kwds)
+        # x first, if the method takes one (entropy takes none)
+        return lambda *x: function(*x, *self.args, **self.kwds)
 
     def __repr__(self) -> str:
         return f"<frozen chainrule.scipy.stats.{self.dist.name}{self.args}{self.kwds or ''}>"

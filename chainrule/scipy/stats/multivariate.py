@@ -1,4 +1,5 @@
-"""multivariate_normal and dirichlet: logpdf and pdf, with SciPy's shapes and checks."""
+"""multivariate_normal (logpdf, pdf, entropy) and dirichlet (logpdf, pdf), with SciPy's
+shapes and checks."""
 from __future__ import annotations
 
 import math
@@ -62,6 +63,12 @@ class multivariate_normal_gen(Distribution):
                 f"{op}: the covariance matrix must be symmetric positive semidefinite; its "
                 f"smallest eigenvalue is {np.min(spectrum):.3g} (cov shape {value.shape[-2:]})")
         if np.min(spectrum) <= tolerance:
+            if allow_singular is None:  # entropy: SciPy takes the pseudo-determinant
+                raise NotImplementedError(
+                    f"{op}: a singular covariance matrix (smallest eigenvalue "
+                    f"{np.min(spectrum):.3g}, cov shape {value.shape[-2:]}) needs the "
+                    "pseudo-determinant, not implemented; add a small multiple of the "
+                    "identity to cov")
             if allow_singular:
                 raise NotImplementedError(
                     f"{op}: a singular covariance matrix (smallest eigenvalue "
@@ -95,6 +102,17 @@ class multivariate_normal_gen(Distribution):
 
     def pdf(self, x, mean=None, cov=1, allow_singular=False):
         return exp(self.logpdf(x, mean, cov, allow_singular))
+
+    def entropy(self, mean=None, cov=1):
+        """(d (1 + log 2π) + log det cov) / 2, differentiable in cov (mean only gives the
+        dimension, as in SciPy)."""
+        op = "multivariate_normal.entropy"
+        cov = as_inputs(cov, op=op)  # a tensor even for a number: the result is one
+        d = self._dimension(mean, cov)
+        cov = self._covariance(cov, d, op)
+        self._check(cov, op, None)
+        _, logdet = slogdet(cov)
+        return (logdet + d * (1 + LOG_2PI)) * 0.5
 
 
 class dirichlet_gen(Distribution):
