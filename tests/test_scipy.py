@@ -635,6 +635,184 @@ def test_dirichlet():
     assert grads_ok(lambda x, alpha: cst.dirichlet.logpdf(x, alpha), x[:2], alpha)
 
 
+# ---------------------------------------------------------------- cdfs, chi2, entropy
+
+WIDE = np.array([-2.0, -0.6, -0.4, 0.3, 1.1, 1.7, 6.0])  # below and inside the supports
+T_POINTS = np.array([-9.0, -1.1, 0.2, 0.2 + 1e-9, 0.9, 40.0])  # loc 0.2: the centre too
+
+# (distribution, method, its arguments (x first), the indices differentiated): the shape
+# parameters of the cdfs (through gammainc and betainc) are constants, as in autograd.
+CDFS = [
+    *[("gamma", method, (X, a, -0.6, 1.3), (0, 2, 3))
+      for method in ("cdf", "sf", "logcdf") for a in (2.5, 0.8)],
+    ("beta", "cdf", (INSIDE, 2.5, 1.5, -0.1, 1.2), (0, 3, 4)),
+    ("beta", "cdf", (INSIDE, 0.7, 1.0, 0.0, 1.0), (0,)),
+    *[("t", method, (X, df, 0.2, 1.3), (0, 2, 3))
+      for method in ("cdf", "logcdf") for df in (2.5, 0.7, 30.0)],
+    *[("chi2", method, (X, 3.0, -0.6, 1.3), (0, 1, 2, 3)) for method in ("logpdf", "pdf")],
+    *[("chi2", method, (X, 3.0, -0.6, 1.3), (0, 2, 3)) for method in ("cdf", "logcdf", "sf")],
+]
+
+
+@needs_scipy
+@pytest.mark.parametrize("case", CDFS, ids=_label)
+def test_cdf_values_match_scipy(case):
+    name, method, args, _ = case
+    points = T_POINTS if name == "t" else WIDE
+    for x in (points, points[2]):
+        got = getattr(getattr(cst, name), method)(x, *args[1:])
+        with np.errstate(divide="ignore"):
+            want = getattr(getattr(ss, name), method)(x, *args[1:])
+        assert got.shape == np.shape(want)
+        np.testing.assert_allclose(got.numpy(), want, rtol=1e-12, atol=1e-15)
+    frozen = getattr(cst, name)(*args[1:])
+    np.testing.assert_allclose(getattr(frozen, method)(points).numpy(),
+                               getattr(getattr(ss, name)(*args[1:]), method)(points),
+                               rtol=1e-12, atol=1e-15)
+
+
+@needs_scipy
+@pytest.mark.parametrize("case", CDFS, ids=_label)
+def test_cdf_derivatives(case):
+    name, method, args, differentiated = case
+    assert grads_in(getattr(getattr(cst, name), method), args, differentiated)
+
+
+@needs_scipy
+@pytest.mark.parametrize("df", [0.7, 2.5, 30.0])
+def test_t_cdf_derivative_is_the_t_pdf_through_the_centre(df):
+    loc, scale = 0.2, 1.3
+    points = f64(T_POINTS)
+    g = cr.grad(lambda x: cr.sum(cst.t.cdf(x, df, loc, scale)))(points)
+    np.testing.assert_allclose(g.numpy(), ss.t.pdf(T_POINTS, df, loc, scale), rtol=1e-12)
+    # the second derivative, pdf' = -pdf (df + 1) z / (df + z²) / scale, is 0 at the centre
+    z = (T_POINTS - loc) / scale
+    want = -ss.t.pdf(T_POINTS, df, loc, scale) * (df + 1) * z / (df + z * z) / scale
+    gg = cr.grad(lambda x: cr.sum(cr.grad(lambda y: cr.sum(cst.t.cdf(y, df, loc, scale)))(x)))(
+        points)
+    np.testing.assert_allclose(gg.numpy(), want, rtol=1e-10, atol=1e-15)
+    assert gg.numpy()[2] == 0.0
+    # and logcdf's derivative is pdf / cdf
+    g = cr.grad(lambda x: cr.sum(cst.t.logcdf(x, df, loc, scale)))(points)
+    np.testing.assert_allclose(g.numpy(), np.exp(ss.t.logpdf(T_POINTS, df, loc, scale)
+                                                 - ss.t.logcdf(T_POINTS, df, loc, scale)),
+                               rtol=1e-10)
+
+
+@needs_scipy
+def test_t_logcdf_in_the_lower_tail():
+    x = np.array([-1e3, -1e8, -1e150])
+    for df in (0.7, 2.5, 30.0):
+        np.testing.assert_allclose(cst.t.logcdf(x, df).numpy(), ss.t.logcdf(x, df),
+                                   rtol=1e-12)
+    # far in the tail the cdf is tiny but its log and the log's slope stay finite
+    g = cr.grad(lambda v: cr.sum(cst.t.logcdf(v, 2.5)))(f64([-1e3, -1e8]))
+    np.testing.assert_allclose(g.numpy(), np.exp(ss.t.logpdf([-1e3, -1e8], 2.5)
+                                                 - ss.t.logcdf([-1e3, -1e8], 2.5)), rtol=1e-10)
+
+
+@needs_scipy
+def test_cdfs_outside_their_support_and_parameters():
+    x = np.array([-1.0, 0.0, 0.5, 1.0, 2.0])
+    with np.errstate(all="ignore"):
+        for name, method, args in (
+                ("gamma", "cdf", (2.0,)), ("gamma", "cdf", (0.5, 0.0, -1.0)),
+                ("gamma", "sf", (-1.0,)), ("gamma", "logcdf", (1.0,)),
+                ("beta", "cdf", (2.0, 0.5)), ("beta", "cdf", (-1.0, 2.0)),
+                ("beta", "cdf", (2.0, 2.0, 0.0, 0.0)), ("t", "cdf", (-1.0,)),
+                ("t", "logcdf", (2.0, 0.0, -2.0)), ("chi2", "cdf", (0.0,)),
+                ("chi2", "logpdf", (-2.0,)), ("chi2", "sf", (3.0,))):
+            np.testing.assert_allclose(
+                getattr(getattr(cst, name), method)(x, *args).numpy(),
+                getattr(getattr(ss, name), method)(x, *args), rtol=1e-12, atol=1e-15,
+                err_msg=f"{name}.{method}{args}")
+    # outside the support the gradient is 0, not NaN (the branch not taken is safe)
+    for function, want in ((lambda v: cst.gamma.cdf(v, 2.0), [0.0, 0.5 * np.exp(-0.5)]),
+                           (lambda v: cst.gamma.logcdf(v, 2.0), [0.0, None]),
+                           (lambda v: cst.beta.cdf(v, 2.0, 3.0), [0.0, None])):
+        g = cr.grad(lambda v: cr.sum(function(v)))(f64([-1.0, 0.5])).numpy()
+        assert g[0] == 0.0 and np.isfinite(g[1])
+        if want[1] is not None:
+            np.testing.assert_allclose(g[1], want[1], rtol=1e-12)
+    g = cr.grad(lambda v: cr.sum(cst.beta.cdf(v, 2.0, 3.0)))(f64([1.5])).numpy()
+    assert g[0] == 0.0
+
+
+@needs_scipy
+def test_chi2_is_gamma_of_half_df_and_scale_two():
+    x = f64(INSIDE * 4)
+    for method in ("logpdf", "cdf", "sf"):
+        np.testing.assert_allclose(getattr(cst.chi2, method)(x, 3.0, 0.1, 1.5).numpy(),
+                                   getattr(cst.gamma, method)(x, 1.5, 0.1, 3.0).numpy(),
+                                   rtol=1e-15)
+    # d/d df logpdf = (log(z/2) - digamma(df/2)) / 2
+    g = cr.grad(lambda df: cr.sum(cst.chi2.logpdf(INSIDE * 4, df)))(f64(3.0))
+    np.testing.assert_allclose(g.item(), np.sum(np.log(INSIDE * 2) - sc.digamma(1.5)) / 2,
+                               rtol=1e-12)
+
+
+@needs_scipy
+@pytest.mark.parametrize("mean, cov", [
+    (None, COV), (MEAN, COV), (MEAN, 2.0), (MEAN, np.array([2.0, 1.0, 0.5])), (None, 2.0),
+    (0.5, 1.7)], ids=["matrix", "with mean", "scalar cov", "diagonal cov", "1-d", "0-d mean"])
+def test_multivariate_normal_entropy_matches_scipy(mean, cov):
+    want = ss.multivariate_normal.entropy(mean, cov)
+    got = cst.multivariate_normal.entropy(mean, cov)
+    assert got.shape == np.shape(want)
+    np.testing.assert_allclose(got.numpy(), want, rtol=1e-13)
+    np.testing.assert_allclose(cst.multivariate_normal(mean, cov).entropy().numpy(), want,
+                               rtol=1e-13)
+    np.testing.assert_allclose(cst.multivariate_normal.entropy(cov=cov, mean=mean).numpy(),
+                               want, rtol=1e-13)
+
+
+@needs_scipy
+def test_multivariate_normal_entropy_derivatives():
+    assert grads_ok(lambda cov: cst.multivariate_normal.entropy(MEAN, cov), COV)
+    assert grads_ok(lambda v: cst.multivariate_normal.entropy(MEAN, v), np.array([2.0, 1.0, 0.5]))
+    assert grads_ok(lambda v: cst.multivariate_normal.entropy(MEAN, v), 1.7)
+    # d/dΣ of log det Σ / 2 is Σ⁻¹ / 2 (symmetric)
+    g = cr.grad(lambda cov: cst.multivariate_normal.entropy(None, cov))(f64(COV))
+    np.testing.assert_allclose(g.numpy(), 0.5 * np.linalg.inv(COV), rtol=1e-12)
+
+
+@needs_scipy
+def test_cdfs_refuse_gradients_in_their_shape_parameters():
+    shape = cr.tensor(2.5, dtype=cr.float64, requires_grad=True)
+    for call, op, name in (
+            (lambda: cst.gamma.cdf(X, shape), "gamma.cdf", "a"),
+            (lambda: cst.gamma.sf(X, shape), "gamma.sf", "a"),
+            (lambda: cst.gamma.logcdf(X, shape), "gamma.cdf", "a"),
+            (lambda: cst.beta.cdf(INSIDE, shape, 1.5), "beta.cdf", "a"),
+            (lambda: cst.beta.cdf(INSIDE, 1.5, shape), "beta.cdf", "b"),
+            (lambda: cst.t.cdf(X, shape), "t.cdf", "df"),
+            (lambda: cst.t.logcdf(X, shape), "t.logcdf", "df"),
+            (lambda: cst.chi2.cdf(X, shape), "chi2.cdf", "df"),
+            (lambda: cst.chi2(shape).sf(X), "chi2.sf", "df")):
+        with pytest.raises(NotImplementedError,
+                           match=rf"^{op}: the derivative with respect to {name} is not "
+                                 rf"implemented; pass {name} as a constant"):
+            call()
+    # a shape parameter that does not require grad is taken as a constant
+    np.testing.assert_allclose(cst.t.cdf(X, shape.detach()).numpy(), ss.t.cdf(X, 2.5),
+                               rtol=1e-12)
+
+
+@needs_scipy
+def test_multivariate_normal_entropy_refuses_bad_covariances():
+    with pytest.raises(NotImplementedError,
+                       match=r"^multivariate_normal.entropy: a singular covariance matrix "
+                             r"\(smallest eigenvalue 0, cov shape \(2, 2\)\) needs the "
+                             r"pseudo-determinant, not implemented; add a small multiple"):
+        cst.multivariate_normal.entropy(None, np.diag([1.0, 0.0]))
+    with pytest.raises(ValueError, match=r"^multivariate_normal.entropy: the covariance "
+                                         r"matrix must be symmetric positive semidefinite"):
+        cst.multivariate_normal.entropy(None, np.diag([1.0, -1.0]))
+    with pytest.raises(ValueError, match=r"^multivariate_normal.entropy: cov has shape "
+                                         r"\(2, 3\); for a 3-dimensional distribution"):
+        cst.multivariate_normal.entropy(MEAN, np.ones((2, 3)))
+
+
 # ---------------------------------------------------------------- without SciPy
 
 
