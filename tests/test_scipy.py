@@ -777,6 +777,16 @@ def test_multivariate_normal_entropy_derivatives():
 
 
 @needs_scipy
+def test_cdfs_of_float32_inputs_stay_float32():
+    x = INSIDE.astype(np.float32)
+    for name, method, args, _ in CDFS:
+        out = getattr(getattr(cst, name), method)(x, *args[1:])
+        assert out.dtype == np.float32, f"{name}.{method}"
+        np.testing.assert_allclose(out.numpy(), getattr(getattr(ss, name), method)(
+            INSIDE, *args[1:]), rtol=2e-5, err_msg=f"{name}.{method}")
+
+
+@needs_scipy
 def test_cdfs_refuse_gradients_in_their_shape_parameters():
     shape = cr.tensor(2.5, dtype=cr.float64, requires_grad=True)
     for call, op, name in (

@@ -14,7 +14,6 @@ from ...ops.compare import greater, greater_equal, less, less_equal
 from ...ops.elementwise import arctan, exp, expm1, log, log1p, sigmoid
 from ..special import as_inputs, betainc, constant, gammainc, gammaincc, log_expit
 from ._base import Distribution, gammaln_of, log_of, needs_scipy, standardize, valid_if
-from ...ops.special import scipy_special
 
 LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
 LOG_PI = math.log(math.pi)
@@ -95,14 +94,15 @@ class t_gen(_Continuous):
     def _centre(self, z, df):
         """Where z²/df < 1e-12, the series 1/2 + pdf(0) (z - (df + 1) z³ / (6 df)) (the
         next term is ~1e-30 of it): the betainc form's derivative there is 0 · ∞."""
-        density = np.exp(scipy_special().gammaln((df + 1) * 0.5)
-                         - scipy_special().gammaln(df * 0.5)) / np.sqrt(np.pi * df)
+        gammaln = sp.scipy_special().gammaln
+        density = np.exp(gammaln((df + 1) * 0.5) - gammaln(df * 0.5)) / np.sqrt(np.pi * df)
         return less(z * z, df * 1e-12), 0.5 + density * (z - (df + 1) / (6 * df) * z * z * z)
 
     def _cdf_parts(self, x, df, loc, scale, op):
         needs_scipy(op)
-        df = np.asarray(constant(df, op, "df"), dtype=np.float64)
+        df = constant(df, op, "df")
         z, loc, scale = standardize(x, loc, scale, op=op)
+        df = np.asarray(df, dtype=z.dtype)  # float32 stays float32, as df were a number
         safe_df = np.where(df > 0, df, 1.0)
         tiny, centre = self._centre(z, safe_df)
         return z, df, scale, tiny, centre, self._lower_tail(z, safe_df)
