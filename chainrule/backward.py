@@ -233,6 +233,13 @@ def sweep(roots, cotangents, borrowed_roots, retain_graph, create_graph, targets
         while heap:
             node = heappop(heap)[1]
             g = grads.pop(node)
+            # A complex cotangent reaches a real value through ops that make complex values
+            # of real ones (x * 1j, irfft of a real spectrum): a real value's cotangent is
+            # the real part of the sum (docs/complex.md). Leaves: _real_if_needed below.
+            complex_g = g.dtype.kind == "c"
+            if complex_g and node.dtype.kind != "c":
+                g = _real_part(g, tensor_mode)
+                complex_g = False
             if anomaly:
                 check_sum(node, g)
             if node.hooks is not None:
@@ -263,10 +270,6 @@ def sweep(roots, cotangents, borrowed_roots, retain_graph, create_graph, targets
                     and g.size >= DONATE_SIZE and g.base is None and node not in borrowed
                     and (capture is None or node not in capture)):
                 donate_to = _last_parent(node.parents)
-            # A complex cotangent meets real inputs through ops that make complex values of
-            # real ones (x * 1j, irfft of a real spectrum): such an input takes the real
-            # part (docs/complex.md).
-            complex_g = g.dtype.kind == "c"
             accumulating = None
             if (prim.accumulating is not None and not tensor_mode and type(g) is ndarray
                     and g.size >= DONATE_SIZE and not complex_g):
@@ -309,8 +312,6 @@ def sweep(roots, cotangents, borrowed_roots, retain_graph, create_graph, targets
                 shape = parent.shape
                 if gi.shape != shape:
                     gi = reduce_to_shape(gi, shape, prim, i)
-                if (complex_g or gi.dtype.kind == "c") and parent.dtype.kind != "c":
-                    gi = _real_part(gi, tensor_mode)
                 if leaf:
                     prev = leaf_grads.get(parent)
                     if prev is None:
@@ -341,6 +342,19 @@ def sweep(roots, cotangents, borrowed_roots, retain_graph, create_graph, targets
         return _results(targets, leaf_grads, capture, borrowed, tensor_mode)
     finally:
         grad_state.enabled = prev_mode
+
+
+def _as_leaf_cotangent(leaf, g, borrowed, tensor_mode):
+    """A complex sum for a leaf: its real part for a real leaf, and conjugated where the
+    leaf's dialect says so (PyTorch's .grad); both are new arrays."""
+    if leaf._data.dtype.kind != "c":
+        g = _real_part(g, tensor_mode)
+    elif leaf._conjugate_grads:
+        g = _conjugate(g, tensor_mode)
+    else:
+        return g
+    borrowed.discard(leaf)
+    return g
 
 
 def _conjugate(g, tensor_mode):
@@ -397,7 +411,8 @@ def _accumulate(variant, store, key, borrowed, g, ans, args) -> bool:
 def _sum(prev, g, key, borrowed, tensor_mode):
     """prev + g, in place when the sweep owns ``prev``."""
     if (tensor_mode or key in borrowed or type(prev) is not ndarray
-            or prev.shape != np.shape(g) or not prev.flags.writeable):
+            or prev.shape != np.shape(g) or not prev.flags.writeable
+            or prev.dtype.kind != "c" and g.dtype.kind == "c"):  # (the sum is complex)
         borrowed.discard(key)
         return prev + g
     np.add(prev, g, out=prev, casting="unsafe")
@@ -456,6 +471,8 @@ def _deliver(leaf_grads, borrowed, tensor_mode):
 
 def _deliver_each(leaf_grads, borrowed, tensor_mode):
     for leaf, g in leaf_grads.items():
+        if g.dtype.kind == "c":
+            g = _as_leaf_cotangent(leaf, g, borrowed, tensor_mode)
         extra = leaf._extra
         mode = "add"
         if extra is not None:
@@ -466,9 +483,6 @@ def _deliver_each(leaf_grads, borrowed, tensor_mode):
             mode = extra.get("accum", "add")
         if mode == "null":
             continue
-        if leaf._conjugate_grads and g.dtype.kind == "c":
-            g = _conjugate(g, tensor_mode)
-            borrowed.discard(leaf)  # a new array
         dtype = leaf._data.dtype
         current = leaf._grad
         if tensor_mode:
@@ -500,6 +514,8 @@ def _results(targets, leaf_grads, capture, borrowed, tensor_mode):
     for t in targets:
         if t._node is None:
             g = leaf_grads.get(t)
+            if g is not None and g.dtype.kind == "c":
+                g = _as_leaf_cotangent(t, g, borrowed, tensor_mode)
             if g is not None:
                 hooks = t._extra.get("hooks") if t._extra is not None else None
                 if hooks:
@@ -509,7 +525,7 @@ def _results(targets, leaf_grads, capture, borrowed, tensor_mode):
         else:
             g = capture.get(t._node)
         if g is not None:
-            if t._conjugate_grads and g.dtype.kind == "c":
+            if t._conjugate_grads and g.dtype.kind == "c" and t._node is not None:
                 g = _conjugate(g, tensor_mode)
             if g.dtype != t._data.dtype:
                 g = g.astype(t._data.dtype)
