@@ -235,7 +235,7 @@ def sweep(roots, cotangents, borrowed_roots, retain_graph, create_graph, targets
             g = grads.pop(node)
             # A complex cotangent reaches a real value through ops that make complex values
             # of real ones (x * 1j, irfft of a real spectrum): a real value's cotangent is
-            # the real part of the sum (docs/complex.md). Leaves: _real_if_needed below.
+            # the real part of the sum (docs/complex.md). Leaves: _as_leaf_cotangent.
             complex_g = g.dtype.kind == "c"
             if complex_g and node.dtype.kind != "c":
                 g = _real_part(g, tensor_mode)

@@ -8,7 +8,9 @@ from __future__ import annotations
 import numpy as np
 
 from . import inplace, interop, ops
+from .function_dispatch import array_function
 from .tensor import Tensor
+from .ufunc_dispatch import array_ufunc
 
 
 def _reflected(op):
@@ -103,8 +105,8 @@ def _bind() -> None:
     T.imag = property(ops.imag, doc="The imaginary part (zeros for real x).")
     T.conj = T.conjugate = ops.conj
     T.take = ops.take
-    from .ufunc_dispatch import array_ufunc; T.__array_ufunc__ = array_ufunc  # noqa: E702
-    from .function_dispatch import array_function; T.__array_function__ = array_function  # noqa: E702
+    T.__array_ufunc__ = array_ufunc        # NumPy's ufuncs on tensors: chainrule's ops
+    T.__array_function__ = array_function  # NumPy's functions: chainrule.numpy's
     T.graph = _graph
     T._repr_html_ = _repr_html
     interop.bind(T)  # DLPack, copy and pickle
