@@ -88,7 +88,10 @@ def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *,
     a = float_result(asarray_like(a)) if dtype is None else asarray_like(a, np.dtype(dtype))
     filled, nan = _masked(a, 0.0)
     count = _count(nan, axis, True, a.dtype)
-    divisor = count if keepdims else ops.reshape(count, np.sum(nan._data, axis).shape)
+    # The count without the kept axes: a reshape of the tensor itself (the shape of a sum
+    # of the data would hold the batch inside vmap).
+    divisor = count if keepdims else ops.reshape(count, ()) if axis is None else \
+        ops.squeeze(count, axis)
     _warn_if_empty(divisor - ddof, "nanvar", "Degrees of freedom <= 0 for slice")
     with np.errstate(invalid="ignore", divide="ignore"):  # warned above, as NumPy does
         centered = ops.where(nan, 0.0, a - ops.sum(filled, axis, keepdims=True) / count)
