@@ -16,7 +16,7 @@ from .. import ops
 from ..creation import as_ndarray
 from ..tensor import Tensor, wrap
 
-__all__ = ["asarray_like", "as_tensors", "cast_to", "convert", "values_of", "float_result", "result_dtype",
+__all__ = ["asarray_like", "cast_to", "convert", "values_of", "float_result", "result_dtype",
            "ufunc_input_dtypes", "no_out", "unsupported_keywords"]
 
 # Python scalars are "weak" in NumPy 2: next to an array they take its dtype. A cache key
@@ -79,11 +79,6 @@ def _stack_nested(items, dtype) -> Tensor:
             f"{sorted(shapes)}: the list is ragged (NumPy calls it inhomogeneous); give "
             "items of one shape, or stack them explicitly after broadcasting")
     return ops.stack(parts, 0)
-
-
-def as_tensors(*args):
-    """Each argument as a tensor (``asarray_like``), in one list."""
-    return [asarray_like(a) for a in args]
 
 
 def convert(x: Tensor, dtype) -> Tensor:
