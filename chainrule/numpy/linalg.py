@@ -229,11 +229,7 @@ def qr(a, mode="reduced"):
                              "differentiable; use mode='reduced'")
         return tuple(asarray_like(part) for part in np.linalg.qr(x.numpy(), mode="raw"))
     complete = mode == "complete"
-    packed = dec.qr_p(x, complete)
-    if m > n and not complete:
-        q, r = packed[..., :m, :], packed[..., m:, :]
-    else:
-        q, r = packed[..., :, :m], packed[..., :, m:]
+    q, r = dec._unpack_qr(dec.qr_p(x, complete), m, n, complete)
     return r if mode == "r" else QRResult(q, r)
 
 
@@ -247,8 +243,8 @@ def _eigh(a, UPLO, name):
     x = _square(a, name)
     if UPLO not in ("L", "U"):
         raise ValueError(f"{name}: UPLO must be 'L' or 'U', got {UPLO!r}")
-    packed = dec.eigh_p(x if UPLO == "L" else _mT(x))
-    return EighResult(_real_values(packed[..., 0, :]), packed[..., 1:, :])
+    w, v = dec._unpack_eigh(dec.eigh_p(x if UPLO == "L" else _mT(x)))
+    return EighResult(_real_values(w), v)
 
 
 def eigvalsh(a, UPLO="L"):
@@ -270,7 +266,10 @@ def _complement(x, first):
     so the values are LAPACK's; C stays an orthonormal basis of the complement, so losses
     that do not depend on the choice of that basis have exact derivatives of every order."""
     constant = dec.svd_complement(x)
-    adjoint = (lambda a: ops.conj(_mT(a))) if first.dtype.kind == "c" else _mT
+    cplx = first.dtype.kind == "c"
+
+    def adjoint(a):
+        return dec._mH(a, cplx)
     b = constant - ops.matmul(first, ops.matmul(adjoint(first), constant))
     lower = dec.cholesky_p(ops.matmul(adjoint(b), b))
     return adjoint(_solve(lower, adjoint(b)))
@@ -287,8 +286,7 @@ def eig(a):
 
 
 def _eig(a, name):
-    packed = dec.eig_p(_square(a, name))
-    return EigResult(packed[..., 0, :], packed[..., 1:, :])
+    return EigResult(*dec._unpack_eigh(dec.eig_p(_square(a, name))))
 
 
 def eigvals(a):
@@ -304,8 +302,8 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
     if hermitian:
         return _hermitian_svd(_square(x, "svd"), compute_uv)
     m, n = shape_of(x)[-2:]
-    packed = dec.svd_p(x, bool(full_matrices))
-    u, s, v = packed[..., :m, :], _real_values(packed[..., m, :]), packed[..., m + 1:, :]
+    u, s, v = dec._unpack_svd(dec.svd_p(x, bool(full_matrices)), m)
+    s = _real_values(s)
     if not compute_uv:
         return s
     if full_matrices and m > n:
