@@ -72,6 +72,19 @@ def _forward(name):
     return impl
 
 
+def _forward_with(name, cast=False):
+    """The forward of an entry with parameters after x (``impl(x, *parameters)``): SciPy's
+    function of that name, parameters first as SciPy takes them. ``cast``: float
+    parameters in x's dtype, so that a float32 x is computed in float32 (not for integer
+    orders such as yn's n)."""
+    def impl(x, *parameters):
+        if cast:
+            parameters = [np.asarray(p, dtype=_dtype(x)) for p in parameters]
+        return _as(getattr(scipy_special(), name)(*parameters, x), x)
+    impl.__name__ = impl.__qualname__ = f"scipy.special.{name}"
+    return impl
+
+
 def _special(name, impl, rule, save="inputs", domain="positive", doc=None):
     op = primitive(name, impl, (rule,), save=save, domain=domain, jvp="elementwise",
                    batch="elementwise")
@@ -82,25 +95,13 @@ def _special(name, impl, rule, save="inputs", domain="positive", doc=None):
 # ---------------------------------------------------------------- gamma family
 
 
-def _polygamma_impl(x, n):
-    return _as(scipy_special().polygamma(n, x), x)
-
-
 gammaln = _special("gammaln", _forward("gammaln"), lambda g, ans, x: g * digamma(x),
                    doc="log|Γ(x)|; its derivative is digamma.")
 digamma = _special("digamma", _forward("digamma"), lambda g, ans, x: g * polygamma_p(x, 1),
                    doc="ψ(x) = d/dx log Γ(x); its derivative is polygamma(1, x).")
-polygamma_p = _special("polygamma", _polygamma_impl,
+polygamma_p = _special("polygamma", _forward_with("polygamma"),
                        lambda g, ans, x, n: g * polygamma_p(x, n + 1),
                        doc="polygamma_p(x, n): the n-th derivative of digamma (an int n >= 0).")
-
-
-def _gammainc_impl(x, a):
-    return _as(scipy_special().gammainc(np.asarray(a, dtype=_dtype(x)), x), x)
-
-
-def _gammaincc_impl(x, a):
-    return _as(scipy_special().gammaincc(np.asarray(a, dtype=_dtype(x)), x), x)
 
 
 def _gammainc_density(x, a):
@@ -109,11 +110,11 @@ def _gammainc_density(x, a):
     return exp(xlogy(a - 1, x) - x - _as(scipy_special().gammaln(a), x))
 
 
-gammainc_p = _special("gammainc", _gammainc_impl,
+gammainc_p = _special("gammainc", _forward_with("gammainc", cast=True),
                       lambda g, ans, x, a: g * _gammainc_density(x, a),
                       doc="gammainc_p(x, a): the regularized lower incomplete gamma P(a, x), "
                           "differentiated in x only.")
-gammaincc_p = _special("gammaincc", _gammaincc_impl,
+gammaincc_p = _special("gammaincc", _forward_with("gammaincc", cast=True),
                        lambda g, ans, x, a: -(g * _gammainc_density(x, a)),
                        doc="gammaincc_p(x, a): Q(a, x) = 1 - P(a, x), differentiated in x only.")
 
@@ -222,18 +223,6 @@ gammasgn = primitive("gammasgn", _forward("gammasgn"), None, batch="elementwise"
 # positive x), and so has J_v of non-integer order for x < 0 (SciPy gives NaN there).
 
 
-def _jv_impl(x, v):
-    return _as(scipy_special().jv(v, x), x)
-
-
-def _yv_impl(x, v):
-    return _as(scipy_special().yv(v, x), x)
-
-
-def _yn_impl(x, n):
-    return _as(scipy_special().yn(n, x), x)
-
-
 j0 = _special("j0", _forward("j0"), lambda g, ans, x: -(g * j1(x)), domain="real",
               doc="The Bessel function of the first kind, order 0.")
 j1 = _special("j1", _forward("j1"), lambda g, ans, x: g * ((j0(x) - jv_p(x, 2.0)) * 0.5),
@@ -242,15 +231,15 @@ y0 = _special("y0", _forward("y0"), lambda g, ans, x: -(g * y1(x)),
               doc="The Bessel function of the second kind, order 0 (x > 0).")
 y1 = _special("y1", _forward("y1"), lambda g, ans, x: g * ((y0(x) - yv_p(x, 2.0)) * 0.5),
               doc="The Bessel function of the second kind, order 1 (x > 0).")
-jv_p = _special("jv", _jv_impl,
+jv_p = _special("jv", _forward_with("jv"),
                 lambda g, ans, x, v: g * ((jv_p(x, v - 1) - jv_p(x, v + 1)) * 0.5),
                 doc="jv_p(x, v): the Bessel function of the first kind of real order v (not "
                     "differentiated in v).")
-yv_p = _special("yv", _yv_impl,
+yv_p = _special("yv", _forward_with("yv"),
                 lambda g, ans, x, v: g * ((yv_p(x, v - 1) - yv_p(x, v + 1)) * 0.5),
                 doc="yv_p(x, v): the Bessel function of the second kind of real order v "
                     "(x > 0; not differentiated in v).")
-yn_p = _special("yn", _yn_impl,
+yn_p = _special("yn", _forward_with("yn"),
                 lambda g, ans, x, n: g * ((yn_p(x, n - 1) - yn_p(x, n + 1)) * 0.5),
                 doc="yn_p(x, n): the Bessel function of the second kind of integer order n "
                     "(x > 0; SciPy's integer-order algorithm).")
@@ -284,12 +273,6 @@ rgamma = _special("rgamma", _forward("rgamma"), lambda g, ans, x: g * _rgamma_sl
 # ---------------------------------------------------------------- regularized incomplete beta
 
 
-def _betainc_impl(x, a, b):
-    dtype = _dtype(x)
-    return _as(scipy_special().betainc(np.asarray(a, dtype=dtype), np.asarray(b, dtype=dtype),
-                                       x), x)
-
-
 def _betainc_density(x, a, b):
     """d/dx I_x(a, b) = x^(a-1) (1-x)^(b-1) / B(a, b); a and b are constants (plain NumPy
     on them). xlogy and xlog1py keep a = 1 or b = 1 exact at the ends x = 0 and x = 1."""
@@ -299,9 +282,8 @@ def _betainc_density(x, a, b):
     return exp(xlogy(a - 1, x) + xlog1py(b - 1, -x) - log_beta)
 
 
-betainc_p = primitive("betainc", _betainc_impl,
-                      (lambda g, ans, x, a, b: g * _betainc_density(x, a, b),),
-                      save="inputs", domain="probability", jvp="elementwise",
-                      batch="elementwise")
-betainc_p.__doc__ = ("betainc_p(x, a, b): the regularized incomplete beta function I_x(a, b), "
-                     "differentiated in x only.")
+betainc_p = _special("betainc", _forward_with("betainc", cast=True),
+                     lambda g, ans, x, a, b: g * _betainc_density(x, a, b),
+                     domain="probability",
+                     doc="betainc_p(x, a, b): the regularized incomplete beta function "
+                         "I_x(a, b), differentiated in x only.")
