@@ -121,10 +121,14 @@ gammaincc_p = _special("gammaincc", _forward_with("gammaincc", cast=True),
 # ---------------------------------------------------------------- error function, normal
 
 
-erf = _special("erf", _forward("erf"),
-               lambda g, ans, x: g * (exp(-(x * x)) * TWO_OVER_SQRT_PI), domain="real")
-erfc = _special("erfc", _forward("erfc"),
-                lambda g, ans, x: -(g * (exp(-(x * x)) * TWO_OVER_SQRT_PI)), domain="real")
+def _erf_slope(x):
+    """d/dx erf(x) = 2/√π e^(-x²) (and erfc's is its negative)."""
+    return exp(-(x * x)) * TWO_OVER_SQRT_PI
+
+
+erf = _special("erf", _forward("erf"), lambda g, ans, x: g * _erf_slope(x), domain="real")
+erfc = _special("erfc", _forward("erfc"), lambda g, ans, x: -(g * _erf_slope(x)),
+                domain="real")
 erfinv = _special("erfinv", _forward("erfinv"),
                   lambda g, ans, x: g * (exp(ans * ans) * SQRT_PI_HALF),
                   save="output", domain="unit", doc="The inverse of erf on (-1, 1).")
