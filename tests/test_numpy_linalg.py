@@ -462,6 +462,11 @@ def test_bad_arguments_are_refused_with_the_fix():
         la.multi_dot([A3])
     with pytest.raises(TypeError, match="multi_dot: out= is not supported"):
         la.multi_dot([A3, A3], out=numpy.zeros((3, 3)))
+    # an axis out of range was wrapped around (axis 5 of a 3-d array read as axis 2)
+    with pytest.raises(numpy.exceptions.AxisError, match="vector_norm: axis 5 is out of bounds"):
+        la.vector_norm(STACK, axis=(0, 5))
+    with pytest.raises(ValueError, match=r"vector_norm: repeated axis in \(0, -3\)"):
+        la.vector_norm(STACK, axis=(0, -3))
 
 
 def test_complex_values_match_numpy():

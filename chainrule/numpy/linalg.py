@@ -28,9 +28,10 @@ from .. import ops
 from ..ops import decompositions as dec
 from ..ops.linalg import inv as _inv, det as _det, slogdet as _slogdet, solve as _solve
 from ..ops.linalg import norm as _norm
-from ..ops.shape import normalize_axis, shape_of
+from ..ops.shape import normalize_axes, normalize_axis, shape_of
 from ..tensor import Tensor
 from ._core import asarray_like, no_out
+from ._shapes import matrix_transpose  # numpy.linalg's is numpy's own
 
 LinAlgError = np.linalg.LinAlgError
 
@@ -98,11 +99,6 @@ def _square(a, name: str) -> Tensor:
 
 def _mT(x):
     return ops.swapaxes(x, -1, -2)
-
-
-def matrix_transpose(x, /):
-    """The transpose of each matrix of a stack (the last two axes swapped)."""
-    return _mT(_matrix(x, "matrix_transpose"))
 
 
 # ---------------------------------------------------------------- inverse, det, solve
@@ -457,7 +453,7 @@ def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
         return ops.reshape(out, (1,) * x.ndim) if keepdims else out
     if isinstance(axis, int | np.integer):
         return _vector_norm(x, ord, int(axis), keepdims)
-    axes = tuple(a % x.ndim for a in axis)
+    axes = normalize_axes(tuple(axis), x.ndim, "vector_norm", x.shape)
     rest = [a for a in range(x.ndim) if a not in axes]
     moved = ops.transpose(x, rest + list(axes))
     kept = tuple(x.shape[a] for a in rest)
