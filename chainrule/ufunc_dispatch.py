@@ -22,7 +22,7 @@ import numpy as np
 from . import inplace, ops
 from .graph import bump_version, grad_state
 from .ops import ufuncs as uf
-from .ops.shape import shape_of
+from .ops.shape import normalize_axis, shape_of
 from .tensor import Tensor, wrap
 
 
@@ -384,16 +384,15 @@ def _fold_axis(name, ufunc, x, axis):
         if len(axis) > 1:
             raise ValueError(f"{name}: {ufunc.__name__} is not reorderable, so at most one "
                              f"axis may be given (NumPy's rule), got axis={axis}")
-        axis = axis[0] if axis else ()
+        if not axis:
+            return ()
+        axis = axis[0]
     if axis is None:
         if x.ndim > 1:
             raise ValueError(f"{name}: {ufunc.__name__} is not reorderable, so axis=None "
                              f"needs at most a 1-d tensor, got shape {x.shape}")
         axis = 0
-    if axis != () and not -x.ndim <= axis < max(x.ndim, 1):
-        raise np.exceptions.AxisError(f"{name}: axis {axis} is out of bounds for a tensor "
-                                      f"of shape {x.shape}")
-    return axis
+    return normalize_axis(axis, x.ndim, name, x.shape)
 
 
 def _fold(name, op, x, axis, keepdims, initial):
