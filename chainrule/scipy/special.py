@@ -100,7 +100,10 @@ def needs_scipy(op: str) -> None:
         raise ImportError(f"{op}: {exc}") from None
 
 
-def _unary(prim, op):
+def _unary(prim):
+    """SciPy's one-argument function of the primitive's name: SciPy checked, x converted."""
+    op = prim.__name__
+
     def function(x):
         needs_scipy(op)
         return prim(as_inputs(_required(x, op), op=op))
@@ -109,7 +112,10 @@ def _unary(prim, op):
     return function
 
 
-def _binary(prim, op):
+def _binary(prim):
+    """The same for a two-argument function."""
+    op = prim.__name__
+
     def function(x, y):
         needs_scipy(op)
         return prim(*as_inputs(_required(x, op), _required(y, op), op=op))
@@ -120,25 +126,25 @@ def _binary(prim, op):
 
 # ---------------------------------------------------------------- primitives
 
-gammaln = _unary(sp.gammaln, "gammaln")
-digamma = psi = _unary(sp.digamma, "digamma")
-erf = _unary(sp.erf, "erf")
-erfc = _unary(sp.erfc, "erfc")
-erfinv = _unary(sp.erfinv, "erfinv")
-ndtr = _unary(sp.ndtr, "ndtr")
-ndtri = _unary(sp.ndtri, "ndtri")
-log_ndtr = _unary(sp.log_ndtr, "log_ndtr")
-i0 = _unary(sp.i0, "i0")
-i1 = _unary(sp.i1, "i1")
-j0 = _unary(sp.j0, "j0")
-j1 = _unary(sp.j1, "j1")
-y0 = _unary(sp.y0, "y0")
-y1 = _unary(sp.y1, "y1")
-gammasgn = _unary(sp.gammasgn, "gammasgn")
+gammaln = _unary(sp.gammaln)
+digamma = psi = _unary(sp.digamma)
+erf = _unary(sp.erf)
+erfc = _unary(sp.erfc)
+erfinv = _unary(sp.erfinv)
+ndtr = _unary(sp.ndtr)
+ndtri = _unary(sp.ndtri)
+log_ndtr = _unary(sp.log_ndtr)
+i0 = _unary(sp.i0)
+i1 = _unary(sp.i1)
+j0 = _unary(sp.j0)
+j1 = _unary(sp.j1)
+y0 = _unary(sp.y0)
+y1 = _unary(sp.y1)
+gammasgn = _unary(sp.gammasgn)
 gammasgn.__doc__ = ("The sign of Γ(x): constant between the poles, so not differentiated (its "
                     "result never requires grad).")
-xlogy = _binary(sp.xlogy, "xlogy")
-xlog1py = _binary(sp.xlog1py, "xlog1py")
+xlogy = _binary(sp.xlogy)
+xlog1py = _binary(sp.xlog1py)
 
 
 def polygamma(n, x):
