@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import itertools
 import math
 import sys
 
@@ -395,19 +396,24 @@ def _fold_axis(name, ufunc, x, axis):
     return normalize_axis(axis, x.ndim, name, x.shape)
 
 
+def _slices(x, axis) -> list:
+    """The slices of x along axis, in order (a 0-d x is one slice)."""
+    moved = ops.moveaxis(ops.reshape(x, (1,)) if x.ndim == 0 else x, axis, 0)
+    return [moved[i] for i in range(moved.shape[0])]
+
+
 def _fold(name, op, x, axis, keepdims, initial):
     """op(...op(op(x[0], x[1]), x[2])..., x[n-1]) along axis (initial first if given)."""
     if axis == ():
         return x
-    if x.ndim == 0:
-        x = ops.reshape(x, (1,))
-    moved = ops.moveaxis(x, axis, 0)
-    items = [moved[i] for i in range(moved.shape[0])]
-    if initial is not _NO_VALUE:
-        items.insert(0, initial + ops.sum(moved, 0) * 0)  # initial in the result's shape
+    items = _slices(x, axis)
     if not items:
-        raise ValueError(f"{name}: zero-size reduction over axis {axis} of shape "
-                         f"{x.shape} has no identity; give initial=")
+        if initial is _NO_VALUE:
+            raise ValueError(f"{name}: zero-size reduction over axis {axis} of shape "
+                             f"{x.shape} has no identity; give initial=")
+        return ops.sum(x, axis, keepdims=keepdims) * 0 + initial  # no values: initial
+    if initial is not _NO_VALUE:
+        items.insert(0, initial)  # op broadcasts it against the first slice
     result = functools.reduce(op, items)
     return ops.expand_dims(result, axis) if keepdims else result
 
@@ -426,15 +432,8 @@ def _accumulate(ufunc, name, op, x, kwargs):
     axis = _fold_axis(name, ufunc, x, axis)
     if ufunc in _SCANS:
         return _SCANS[ufunc](x, axis)
-    moved = ops.moveaxis(x, axis, 0)
-    running = moved[0] if moved.shape[0] else None
-    steps = [running] if running is not None else []
-    for i in range(1, moved.shape[0]):
-        running = op(running, moved[i])
-        steps.append(running)
-    if not steps:
-        return x * 1.0
-    return ops.moveaxis(ops.stack(steps, 0), 0, axis)
+    steps = list(itertools.accumulate(_slices(x, axis), op))
+    return ops.moveaxis(ops.stack(steps, 0), 0, axis) if steps else ops.copy(x)
 
 
 def _outer(name, op, inputs, kwargs):

@@ -328,6 +328,27 @@ def test_reduce_of_an_empty_axis_with_initial():
     np.testing.assert_array_equal(np.add.reduce(x, axis=0, initial=1.0).numpy(), [1, 1])
 
 
+def test_folds_take_initial_as_numpy_does_next_to_inf_and_nan():
+    # initial joins the first slice through the ufunc itself, never mixed with the data
+    for call in (lambda x: np.subtract.reduce(x, initial=0.0),
+                 lambda x: np.fmax.reduce(x, initial=5.0),
+                 lambda x: np.hypot.reduce(x, axis=0, initial=1.0)):
+        for values in ([np.inf, 1.0], [np.nan], [np.nan, 2.0]):
+            array = np.array(values)
+            with np.errstate(invalid="ignore"):
+                expected = call(array)
+                got = call(f64(array))
+            np.testing.assert_array_equal(got.numpy(), expected)
+
+
+def test_accumulate_of_an_empty_axis_keeps_the_dtype():
+    for dtype in (np.int64, np.float32):
+        empty = np.zeros((0, 2), dtype=dtype)
+        got = np.subtract.accumulate(cr.tensor(empty))
+        expected = np.subtract.accumulate(empty)
+        assert got.dtype == expected.dtype and got.shape == expected.shape
+
+
 def test_method_refusals_follow_numpy():
     x = f64(M, requires_grad=True)
     with pytest.raises(ValueError, match=r"numpy.subtract.reduce: subtract is not reorderable"):
