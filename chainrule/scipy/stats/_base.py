@@ -46,10 +46,10 @@ def valid_if(out, *positive):
 
 
 def standardize(x, loc, scale, *shapes, op: str):
-    """z = (x - loc) / scale, then loc, scale and the shape parameters, all as inputs
-    (converted together, so that their dtypes combine as in NumPy)."""
+    """z = (x - loc) / scale, then scale and the shape parameters, all as inputs
+    (converted together with x and loc, so that their dtypes combine as in NumPy)."""
     x, loc, scale, *shapes = as_inputs(x, loc, scale, *shapes, op=op)
-    return ((x - loc) / scale, loc, scale, *shapes)
+    return ((x - loc) / scale, scale, *shapes)
 
 
 class Distribution:

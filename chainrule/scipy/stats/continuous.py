@@ -31,27 +31,27 @@ class norm_gen(_Continuous):
     name = "norm"
 
     def logpdf(self, x, loc=0, scale=1):
-        z, loc, scale = standardize(x, loc, scale, op="norm.logpdf")
+        z, scale = standardize(x, loc, scale, op="norm.logpdf")
         return valid_if(z * z * -0.5 - log_of(scale) - LOG_SQRT_2PI, scale)
 
     def cdf(self, x, loc=0, scale=1):
         needs_scipy("norm.cdf")
-        z, loc, scale = standardize(x, loc, scale, op="norm.cdf")
+        z, scale = standardize(x, loc, scale, op="norm.cdf")
         return valid_if(sp.ndtr(z), scale)
 
     def logcdf(self, x, loc=0, scale=1):
         needs_scipy("norm.logcdf")
-        z, loc, scale = standardize(x, loc, scale, op="norm.logcdf")
+        z, scale = standardize(x, loc, scale, op="norm.logcdf")
         return valid_if(sp.log_ndtr(z), scale)
 
     def sf(self, x, loc=0, scale=1):
         needs_scipy("norm.sf")
-        z, loc, scale = standardize(x, loc, scale, op="norm.sf")
+        z, scale = standardize(x, loc, scale, op="norm.sf")
         return valid_if(sp.ndtr(-z), scale)
 
     def logsf(self, x, loc=0, scale=1):
         needs_scipy("norm.logsf")
-        z, loc, scale = standardize(x, loc, scale, op="norm.logsf")
+        z, scale = standardize(x, loc, scale, op="norm.logsf")
         return valid_if(sp.log_ndtr(-z), scale)
 
     def ppf(self, q, loc=0, scale=1):
@@ -69,7 +69,7 @@ class t_gen(_Continuous):
     name = "t"
 
     def logpdf(self, x, df, loc=0, scale=1):
-        z, loc, scale, df = standardize(x, loc, scale, df, op="t.logpdf")
+        z, scale, df = standardize(x, loc, scale, df, op="t.logpdf")
         half = (df + 1) * 0.5
         op = "t.logpdf"
         out = (gammaln_of(half, op) - gammaln_of(df * 0.5, op) - 0.5 * (log_of(df) + LOG_PI)
@@ -101,7 +101,7 @@ class t_gen(_Continuous):
     def _cdf_parts(self, x, df, loc, scale, op):
         needs_scipy(op)
         df = constant(df, op, "df")
-        z, loc, scale = standardize(x, loc, scale, op=op)
+        z, scale = standardize(x, loc, scale, op=op)
         df = np.asarray(df, dtype=z.dtype)  # float32 stays float32, as df were a number
         safe_df = np.where(df > 0, df, 1.0)
         tiny, centre = self._centre(z, safe_df)
@@ -127,7 +127,7 @@ class gamma_gen(_Continuous):
     name = "gamma"
 
     def logpdf(self, x, a, loc=0, scale=1):
-        z, loc, scale, a = standardize(x, loc, scale, a, op="gamma.logpdf")
+        z, scale, a = standardize(x, loc, scale, a, op="gamma.logpdf")
         outside = less(z, 0)
         inside = where(outside, 1.0, z)
         out = sp.xlogy(a - 1, inside) - inside - gammaln_of(a, "gamma.logpdf") - log_of(scale)
@@ -138,7 +138,7 @@ class gamma_gen(_Continuous):
         constant (its derivative through gammainc has no closed form)."""
         needs_scipy(op)
         a = constant(a, op, "a")
-        z, loc, scale = standardize(x, loc, scale, op=op)
+        z, scale = standardize(x, loc, scale, op=op)
         outside = less(z, 0)
         out = function(np.where(np.asarray(a) > 0, a, 1.0), where(outside, 1.0, z))
         return valid_if(where(outside, below, out), a, scale)
@@ -164,7 +164,7 @@ class beta_gen(_Continuous):
     name = "beta"
 
     def logpdf(self, x, a, b, loc=0, scale=1):
-        z, loc, scale, a, b = standardize(x, loc, scale, a, b, op="beta.logpdf")
+        z, scale, a, b = standardize(x, loc, scale, a, b, op="beta.logpdf")
         outside = logical_or(less(z, 0), greater(z, 1))
         inside = where(outside, 0.5, z)
         op = "beta.logpdf"
@@ -179,7 +179,7 @@ class beta_gen(_Continuous):
         op = "beta.cdf"
         needs_scipy(op)
         a, b = constant(a, op, "a"), constant(b, op, "b")
-        z, loc, scale = standardize(x, loc, scale, op=op)
+        z, scale = standardize(x, loc, scale, op=op)
         below, above = less_equal(z, 0), greater_equal(z, 1)
         inside = where(logical_or(below, above), 0.5, z)
         out = betainc(np.where(np.asarray(a) > 0, a, 1.0), np.where(np.asarray(b) > 0, b, 1.0),
@@ -218,18 +218,18 @@ class expon_gen(_Continuous):
     name = "expon"
 
     def logpdf(self, x, loc=0, scale=1):
-        z, loc, scale = standardize(x, loc, scale, op="expon.logpdf")
+        z, scale = standardize(x, loc, scale, op="expon.logpdf")
         outside = less(z, 0)
         return valid_if(where(outside, -math.inf, -where(outside, 0.0, z)) - log_of(scale),
                         scale)
 
     def cdf(self, x, loc=0, scale=1):
-        z, loc, scale = standardize(x, loc, scale, op="expon.cdf")
+        z, scale = standardize(x, loc, scale, op="expon.cdf")
         outside = less(z, 0)
         return valid_if(where(outside, 0.0, -expm1(-where(outside, 0.0, z))), scale)
 
     def sf(self, x, loc=0, scale=1):
-        z, loc, scale = standardize(x, loc, scale, op="expon.sf")
+        z, scale = standardize(x, loc, scale, op="expon.sf")
         outside = less(z, 0)
         return valid_if(where(outside, 1.0, exp(-where(outside, 0.0, z))), scale)
 
@@ -239,11 +239,11 @@ class laplace_gen(_Continuous):
 
     def logpdf(self, x, loc=0, scale=1):
         """-|z| - log(2 scale); at z = 0 (its kink) the derivative in x is taken as 0."""
-        z, loc, scale = standardize(x, loc, scale, op="laplace.logpdf")
+        z, scale = standardize(x, loc, scale, op="laplace.logpdf")
         return valid_if(-absolute(z) - LN2 - log_of(scale), scale)
 
     def cdf(self, x, loc=0, scale=1):
-        z, loc, scale = standardize(x, loc, scale, op="laplace.cdf")
+        z, scale = standardize(x, loc, scale, op="laplace.cdf")
         below = less(z, 0)
         return valid_if(where(below, 0.5 * exp(where(below, z, 0.0)),
                               1 - 0.5 * exp(-where(below, 0.0, z))), scale)
@@ -253,11 +253,11 @@ class cauchy_gen(_Continuous):
     name = "cauchy"
 
     def logpdf(self, x, loc=0, scale=1):
-        z, loc, scale = standardize(x, loc, scale, op="cauchy.logpdf")
+        z, scale = standardize(x, loc, scale, op="cauchy.logpdf")
         return valid_if(-LOG_PI - log_of(scale) - log1p(z * z), scale)
 
     def cdf(self, x, loc=0, scale=1):
-        z, loc, scale = standardize(x, loc, scale, op="cauchy.cdf")
+        z, scale = standardize(x, loc, scale, op="cauchy.cdf")
         return valid_if(0.5 + arctan(z) * (1 / math.pi), scale)
 
 
@@ -265,11 +265,11 @@ class logistic_gen(_Continuous):
     name = "logistic"
 
     def logpdf(self, x, loc=0, scale=1):
-        z, loc, scale = standardize(x, loc, scale, op="logistic.logpdf")
+        z, scale = standardize(x, loc, scale, op="logistic.logpdf")
         return valid_if(log_expit(z) + log_expit(-z) - log_of(scale), scale)
 
     def cdf(self, x, loc=0, scale=1):
-        z, loc, scale = standardize(x, loc, scale, op="logistic.cdf")
+        z, scale = standardize(x, loc, scale, op="logistic.cdf")
         return valid_if(sigmoid(z), scale)
 
 
