@@ -236,7 +236,7 @@ def _svd_vjp(g, ans, x, full):
         ga = ga + matmul(q - matmul(cu, matmul(_mT(u), q)), _mT(v))
     if n > k:
         rh = _c(_mT(gv * expand_dims(s_inv, -2)), cplx)
-        ga = ga + matmul(cu, rh - matmul(matmul(rh, _c(v, cplx)), _mT(v)))
+        ga = ga + matmul(cu, rh - matmul(matmul(rh, w), _mT(v)))  # w = conj(v)
     return ga
 
 
@@ -388,18 +388,19 @@ def _pinv_impl(x, options):
 
 
 def _pinv_vjp(g, ans, x, options):
-    p, cplx = ans, ans.dtype.kind == "c"
-    left = matmul(_mH(g, cplx), matmul(_c(p, cplx), _mT(p)))
-    right = matmul(matmul(_mT(p), _c(p, cplx)), _mH(g, cplx))
-    return (-matmul(matmul(_mT(p), g), _mT(p)) + left - matmul(_c(x, cplx), matmul(_c(p, cplx), left))
-            + right - matmul(matmul(right, _c(p, cplx)), _c(x, cplx)))
+    cplx = ans.dtype.kind == "c"
+    p, pt, cp, cx, gh = ans, _mT(ans), _c(ans, cplx), _c(x, cplx), _mH(g, cplx)
+    left = matmul(gh, matmul(cp, pt))
+    right = matmul(matmul(pt, cp), gh)
+    return (-matmul(matmul(pt, g), pt) + left - matmul(cx, matmul(cp, left))
+            + right - matmul(matmul(right, cp), cx))
 
 
 def _pinv_jvp(tangents, ans, x, options):
     p, cplx = ans, ans.dtype.kind == "c"
-    th = _mH(tangents[0], cplx)
-    first = matmul(p, matmul(_mH(p, cplx), th))
-    second = matmul(th, matmul(_mH(p, cplx), p))
+    th, ph = _mH(tangents[0], cplx), _mH(ans, cplx)
+    first = matmul(p, matmul(ph, th))
+    second = matmul(th, matmul(ph, p))
     return (-matmul(matmul(p, tangents[0]), p) + first - matmul(matmul(first, x), p)
             + second - matmul(p, matmul(x, second)))
 
