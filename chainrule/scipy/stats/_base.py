@@ -1,4 +1,5 @@
-"""What the distributions share: freezing, standardizing, NaN for invalid parameters, and
+"""What the distributions share: freezing, standardizing (location_scale for the
+distributions with no shape parameter), NaN for invalid parameters, and
 log / gammaln that keep Python numbers Python numbers (weak, as in NumPy: a float32 x
 with scale=2.0 stays float32)."""
 from __future__ import annotations
@@ -50,6 +51,14 @@ def standardize(x, loc, scale, *shapes, op: str):
     (converted together with x and loc, so that their dtypes combine as in NumPy)."""
     x, loc, scale, *shapes = as_inputs(x, loc, scale, *shapes, op=op)
     return ((x - loc) / scale, scale, *shapes)
+
+
+def location_scale(standard, x, loc, scale, op: str, log_density: bool = False):
+    """standard(z) at z = (x - loc) / scale, NaN where scale <= 0; for a log-density
+    minus log scale (the density of x is the standard one's divided by scale)."""
+    z, scale = standardize(x, loc, scale, op=op)
+    out = standard(z)
+    return valid_if(out - log_of(scale) if log_density else out, scale)
 
 
 class Distribution:

@@ -13,7 +13,8 @@ from ...ops.arithmetic import absolute, logical_or, where
 from ...ops.compare import greater, greater_equal, less, less_equal
 from ...ops.elementwise import arctan, exp, expm1, log, log1p, sigmoid
 from ..special import as_inputs, betainc, constant, gammainc, gammaincc, log_expit
-from ._base import Distribution, gammaln_of, log_of, needs_scipy, standardize, valid_if
+from ._base import (Distribution, gammaln_of, location_scale, log_of, needs_scipy, standardize,
+                    valid_if)
 
 LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
 LOG_PI = math.log(math.pi)
@@ -31,28 +32,24 @@ class norm_gen(_Continuous):
     name = "norm"
 
     def logpdf(self, x, loc=0, scale=1):
-        z, scale = standardize(x, loc, scale, op="norm.logpdf")
-        return valid_if(z * z * -0.5 - log_of(scale) - LOG_SQRT_2PI, scale)
+        return location_scale(lambda z: z * z * -0.5 - LOG_SQRT_2PI, x, loc, scale,
+                              "norm.logpdf", log_density=True)
 
     def cdf(self, x, loc=0, scale=1):
         needs_scipy("norm.cdf")
-        z, scale = standardize(x, loc, scale, op="norm.cdf")
-        return valid_if(sp.ndtr(z), scale)
+        return location_scale(sp.ndtr, x, loc, scale, "norm.cdf")
 
     def logcdf(self, x, loc=0, scale=1):
         needs_scipy("norm.logcdf")
-        z, scale = standardize(x, loc, scale, op="norm.logcdf")
-        return valid_if(sp.log_ndtr(z), scale)
+        return location_scale(sp.log_ndtr, x, loc, scale, "norm.logcdf")
 
     def sf(self, x, loc=0, scale=1):
         needs_scipy("norm.sf")
-        z, scale = standardize(x, loc, scale, op="norm.sf")
-        return valid_if(sp.ndtr(-z), scale)
+        return location_scale(lambda z: sp.ndtr(-z), x, loc, scale, "norm.sf")
 
     def logsf(self, x, loc=0, scale=1):
         needs_scipy("norm.logsf")
-        z, scale = standardize(x, loc, scale, op="norm.logsf")
-        return valid_if(sp.log_ndtr(-z), scale)
+        return location_scale(lambda z: sp.log_ndtr(-z), x, loc, scale, "norm.logsf")
 
     def ppf(self, q, loc=0, scale=1):
         needs_scipy("norm.ppf")
@@ -218,20 +215,22 @@ class expon_gen(_Continuous):
     name = "expon"
 
     def logpdf(self, x, loc=0, scale=1):
-        z, scale = standardize(x, loc, scale, op="expon.logpdf")
-        outside = less(z, 0)
-        return valid_if(where(outside, -math.inf, -where(outside, 0.0, z)) - log_of(scale),
-                        scale)
+        def standard(z):
+            outside = less(z, 0)
+            return where(outside, -math.inf, -where(outside, 0.0, z))
+        return location_scale(standard, x, loc, scale, "expon.logpdf", log_density=True)
 
     def cdf(self, x, loc=0, scale=1):
-        z, scale = standardize(x, loc, scale, op="expon.cdf")
-        outside = less(z, 0)
-        return valid_if(where(outside, 0.0, -expm1(-where(outside, 0.0, z))), scale)
+        def standard(z):
+            outside = less(z, 0)
+            return where(outside, 0.0, -expm1(-where(outside, 0.0, z)))
+        return location_scale(standard, x, loc, scale, "expon.cdf")
 
     def sf(self, x, loc=0, scale=1):
-        z, scale = standardize(x, loc, scale, op="expon.sf")
-        outside = less(z, 0)
-        return valid_if(where(outside, 1.0, exp(-where(outside, 0.0, z))), scale)
+        def standard(z):
+            outside = less(z, 0)
+            return where(outside, 1.0, exp(-where(outside, 0.0, z)))
+        return location_scale(standard, x, loc, scale, "expon.sf")
 
 
 class laplace_gen(_Continuous):
@@ -239,38 +238,38 @@ class laplace_gen(_Continuous):
 
     def logpdf(self, x, loc=0, scale=1):
         """-|z| - log(2 scale); at z = 0 (its kink) the derivative in x is taken as 0."""
-        z, scale = standardize(x, loc, scale, op="laplace.logpdf")
-        return valid_if(-absolute(z) - LN2 - log_of(scale), scale)
+        return location_scale(lambda z: -absolute(z) - LN2, x, loc, scale, "laplace.logpdf",
+                              log_density=True)
 
     def cdf(self, x, loc=0, scale=1):
-        z, scale = standardize(x, loc, scale, op="laplace.cdf")
-        below = less(z, 0)
-        return valid_if(where(below, 0.5 * exp(where(below, z, 0.0)),
-                              1 - 0.5 * exp(-where(below, 0.0, z))), scale)
+        def standard(z):
+            below = less(z, 0)
+            return where(below, 0.5 * exp(where(below, z, 0.0)),
+                         1 - 0.5 * exp(-where(below, 0.0, z)))
+        return location_scale(standard, x, loc, scale, "laplace.cdf")
 
 
 class cauchy_gen(_Continuous):
     name = "cauchy"
 
     def logpdf(self, x, loc=0, scale=1):
-        z, scale = standardize(x, loc, scale, op="cauchy.logpdf")
-        return valid_if(-LOG_PI - log_of(scale) - log1p(z * z), scale)
+        return location_scale(lambda z: -LOG_PI - log1p(z * z), x, loc, scale,
+                              "cauchy.logpdf", log_density=True)
 
     def cdf(self, x, loc=0, scale=1):
-        z, scale = standardize(x, loc, scale, op="cauchy.cdf")
-        return valid_if(0.5 + arctan(z) * (1 / math.pi), scale)
+        return location_scale(lambda z: 0.5 + arctan(z) * (1 / math.pi), x, loc, scale,
+                              "cauchy.cdf")
 
 
 class logistic_gen(_Continuous):
     name = "logistic"
 
     def logpdf(self, x, loc=0, scale=1):
-        z, scale = standardize(x, loc, scale, op="logistic.logpdf")
-        return valid_if(log_expit(z) + log_expit(-z) - log_of(scale), scale)
+        return location_scale(lambda z: log_expit(z) + log_expit(-z), x, loc, scale,
+                              "logistic.logpdf", log_density=True)
 
     def cdf(self, x, loc=0, scale=1):
-        z, scale = standardize(x, loc, scale, op="logistic.cdf")
-        return valid_if(sigmoid(z), scale)
+        return location_scale(sigmoid, x, loc, scale, "logistic.cdf")
 
 
 norm = norm_gen()
