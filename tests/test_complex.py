@@ -24,7 +24,7 @@ COMPLEX = {
     "getitem_advanced", "getitem_basic", "imag", "index_put", "inv", "log", "log10",
     "log1p", "log2", "matmul", "multiply", "negative", "pad", "power", "prod", "real",
     "reshape", "roll", "scatter_add", "sin", "sinh", "solve", "sqrt", "subtract",
-    "sum", "tan", "tanh", "transpose", "where", "sinc",
+    "sum", "tan", "tanh", "transpose", "where", "sinc", "norm",
 }
 COMPLEX |= {"cholesky", "eig", "eigh", "pinv", "qr", "svd"}  # tests/strategies_decompositions.py
 # The others, each with the reason it is not checked on complex values.
@@ -40,7 +40,6 @@ REAL_ONLY = {
     "slogdet": "the sign of a complex determinant is a unit complex number: not yet "
                "differentiated (the log-modulus alone is checked in test_complex_slogdet)",
     "astype": "its drawn cases cast to real dtypes, which drop the imaginary part",
-    "norm": "the drawn cases include orders (inf, -inf) that compare moduli",
     **dict.fromkeys(["fftn", "rfftn", "irfftn"],
                     "its strategy draws complex values itself (a + ib from pairs of real "
                     "inputs, tests/strategies_fft.py)"),
@@ -85,7 +84,8 @@ def test_complex128_derivatives(key, data):
     rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1), label="seed"))
     f, args = _complexified(case, rng)
     out = f(*[cr.tensor(a) for a in args])
-    assert out.dtype == np.complex128 or key in ("absolute", "angle", "real", "imag")
+    real_valued = ("absolute", "angle", "real", "imag", "norm")
+    assert out.dtype == (np.float64 if key in real_valued else np.complex128)
     assert check_grads(f, tuple(cr.tensor(a) for a in args), order=2, **case.tolerances)
 
 

@@ -298,6 +298,8 @@ diagonal_embed = primitive("diagonal_embed", _diagonal_embed_impl, (
 def _norm_impl(x, p, axes, keepdims, shape):
     # add.reduce rather than np.sum: np.sum's Python wrapper costs more than the sum of
     # a short vector, and norms sit in loop conditions.
+    if x.dtype.kind == "c":
+        x = np.abs(x)  # the norm of complex values is that of their moduli
     if p == 2:
         return np.sqrt(np.add.reduce(x * x, axis=axes, keepdims=keepdims))
     return np.add.reduce(np.abs(x) ** p, axis=axes, keepdims=keepdims) ** (1.0 / p)
@@ -308,6 +310,11 @@ def _norm_rule(g, ans, x, p, axes, keepdims, shape):
     norm = unreduce(ans, axes, keepdims, shape)
     safe = where(norm == 0, 1, norm)
     g = unreduce(g, axes, keepdims, shape)
+    if x.dtype.kind == "c":  # d|x| = Re(conj(u)·dx), u = x/|x|: the transpose sends g·conj(u)
+        from .complex import conj, unit
+        direction = conj(x) / safe if p == 2 else conj(unit(x)) * power(absolute(x) / safe,
+                                                                           p - 1)
+        return g * direction
     if p == 2:
         return g * (x / safe)
     return g * (sign(x) * power(absolute(x) / safe, p - 1))
