@@ -275,14 +275,8 @@ def _into(ufunc, method, inputs, out, kwargs):
                 "grad or is being transformed (the result would escape the graph, and its "
                 f"gradient would be lost); assign the result instead, y = {name}(...), or "
                 "compute it under chainrule.no_grad()")
-    raw_inputs = [x._data if isinstance(x, Tensor) else x for x in inputs]
-    raw_outs = tuple(o._data if isinstance(o, Tensor) else o for o in outs)
-    if isinstance(kwargs.get("where"), Tensor):
-        kwargs["where"] = kwargs["where"]._data
-    try:
-        results = getattr(ufunc, method)(*raw_inputs, out=raw_outs, **kwargs)
-    except (TypeError, ValueError) as exc:
-        raise type(exc)(f"{name}: {exc}") from None
+    kwargs["out"] = tuple(o._data if isinstance(o, Tensor) else o for o in outs)
+    results = _by_numpy(name, ufunc, method, inputs, kwargs)
     results = results if isinstance(results, tuple) else (results,)
     for o in outs:
         if isinstance(o, Tensor):
@@ -304,14 +298,19 @@ def _on_values(ufunc, method, inputs, kwargs):
     if any(x._aux is not None and x._aux.is_batch for x in tensors):
         raise TypeError(f"{name} is not supported inside vmap; use a loop, or the "
                         "chainrule op (e.g. chainrule.all for logical_and.reduce)")
+    return wrap(np.asarray(_by_numpy(name, ufunc, method, inputs, kwargs)), type(tensors[0]))
+
+
+def _by_numpy(name, ufunc, method, inputs, kwargs):
+    """NumPy's ufunc method on the values of the inputs (and of a where= mask), its
+    errors naming it."""
     raw = [x._data if isinstance(x, Tensor) else x for x in inputs]
     if isinstance(kwargs.get("where"), Tensor):
         kwargs["where"] = kwargs["where"]._data
     try:
-        result = getattr(ufunc, method)(*raw, **kwargs)
+        return getattr(ufunc, method)(*raw, **kwargs)
     except (TypeError, ValueError) as exc:
         raise type(exc)(f"{name}: {exc}") from None
-    return wrap(np.asarray(result), type(tensors[0]))
 
 
 _NO_VALUE = object()
