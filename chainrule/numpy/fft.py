@@ -12,10 +12,9 @@ import operator
 
 import numpy as np
 
-from ..ops import getitem, multiply, pad, roll
+from ..ops import getitem, pad, roll
 from ..ops.fft import SWAPPED, fftn_p, irfftn_p, reverse, rfftn_p
 from ..ops.shape import normalize_axis
-from ..tensor import Tensor
 from ._core import asarray_like
 
 __all__ = ["fft", "ifft", "fft2", "ifft2", "fftn", "ifftn", "rfft", "irfft", "rfft2",
@@ -187,11 +186,6 @@ def _real_inverse(a, s, axes, norm, out, name: str):
     if wanted is not None:
         sizes = tuple(size if w == -1 else w for size, w in zip(sizes, wanted))
     sizes = tuple(_length(size, name, a, shape) for a, size in zip(axes, sizes))
-    if isinstance(z, Tensor) and z.dtype.kind != "c":
-        # A real spectrum made complex first: irfftn's rule sends a complex cotangent to
-        # its input, and the sweep takes the real part for a real input only where a
-        # complex cotangent arrives (at this product).
-        z = multiply(z, np.asarray(1 + 0j, dtype=np.result_type(z.dtype, np.complex64)))
     fitted = _fit(z, axes, sizes[:-1] + (sizes[-1] // 2 + 1,))
     return fitted, axes, norm, sizes[-1]
 
