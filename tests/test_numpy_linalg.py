@@ -182,11 +182,8 @@ def test_eig_matches_numpy():
     assert la.eig(ROTATING).eigenvalues.dtype == numpy.complex128
 
 
-NUMPY2 = int(numpy.__version__.split(".")[0]) >= 2
-
-
-@pytest.mark.parametrize("rcond, rtol", [(None, numpy._NoValue), (0.3, numpy._NoValue)] + (
-    [(None, 0.3), (None, None)] if NUMPY2 else []))  # rtol= is NumPy 2's
+@pytest.mark.parametrize("rcond, rtol", [(None, numpy._NoValue), (0.3, numpy._NoValue),
+                                         (None, 0.3), (None, None)])
 def test_pinv_cutoffs_match_numpy(rcond, rtol):
     a = numpy.diag([3.0, 2.0, 0.5])
     kwargs = {} if rtol is numpy._NoValue else {"rtol": rtol}
@@ -225,16 +222,19 @@ def test_norm_of_everything_and_array_api_names():
     x = dense(2, 3, 4)
     assert numpy.allclose(value(la.norm(x)), numpy.linalg.norm(x))
     assert la.norm(x, keepdims=True).shape == (1, 1, 1)
-    # (NumPy 2's names, compared with what they mean, which NumPy 1.26 computes too)
-    assert numpy.allclose(value(la.matrix_norm(x, ord="nuc")),
-                          numpy.linalg.norm(x, "nuc", axis=(-2, -1)))
-    assert numpy.allclose(value(la.vector_norm(x, axis=(0, 2), ord=3)),
-                          numpy.sum(numpy.abs(x) ** 3, axis=(0, 2)) ** (1 / 3))
-    got = la.vector_norm(x, keepdims=True)
-    assert got.shape == (1, 1, 1)
-    assert numpy.allclose(value(got), numpy.linalg.norm(x.ravel()))
-    assert numpy.allclose(value(la.svdvals(x)), numpy.linalg.svd(x, compute_uv=False))
-    assert numpy.allclose(value(la.matrix_transpose(x)), numpy.swapaxes(x, -1, -2))
+    # NumPy 2's array-API names, against NumPy's own
+    for ord in MATRIX_ORDS[1:]:
+        for keepdims in (False, True):
+            got = la.matrix_norm(x, ord=ord, keepdims=keepdims)
+            want = numpy.linalg.matrix_norm(x, ord=ord, keepdims=keepdims)
+            assert got.shape == want.shape and numpy.allclose(value(got), want), (ord, keepdims)
+    for axis in (None, 1, (0, 2), (-1, 0)):
+        for keepdims in (False, True):
+            got = la.vector_norm(x, axis=axis, keepdims=keepdims, ord=3)
+            want = numpy.linalg.vector_norm(x, axis=axis, keepdims=keepdims, ord=3)
+            assert got.shape == want.shape and numpy.allclose(value(got), want), (axis, keepdims)
+    assert numpy.allclose(value(la.svdvals(x)), numpy.linalg.svdvals(x))
+    assert numpy.allclose(value(la.matrix_transpose(x)), numpy.linalg.matrix_transpose(x))
 
 
 @pytest.mark.parametrize("p", [None, 2, -2, "fro", "nuc", 1, -1, numpy.inf, -numpy.inf])
