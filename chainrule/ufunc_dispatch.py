@@ -294,7 +294,7 @@ def _on_values(ufunc, method, inputs, kwargs):
     """A method of a ufunc without a derivative, run by NumPy on the values: a tensor
     that does not require grad."""
     name = f"{qualified_name(ufunc)}.{method}"
-    tensors = [x for x in inputs if isinstance(x, Tensor)]
+    tensors = [x for x in (*inputs, kwargs.get("where")) if isinstance(x, Tensor)]
     if any(x._aux is not None and x._aux.is_batch for x in tensors):
         raise TypeError(f"{name} is not supported inside vmap; use a loop, or the "
                         "chainrule op (e.g. chainrule.all for logical_and.reduce)")

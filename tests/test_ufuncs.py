@@ -320,6 +320,10 @@ def test_logical_reduce_runs_on_the_values():
     np.testing.assert_array_equal(out.numpy(), np.logical_and.reduce(M > 0, axis=1))
     np.testing.assert_array_equal(np.logical_or.reduce(x > 1).numpy(), [False, False, True])
     np.testing.assert_array_equal(np.bitwise_or.reduce(cr.tensor([1, 2, 8])).numpy(), 11)
+    # the tensor only a where= mask: still NumPy's answer, as a tensor
+    mask = np.array([True, False, True])
+    out = np.logical_and.reduce(np.array([True, False, True]), where=cr.tensor(mask))
+    assert isinstance(out, cr.Tensor) and out.item() is True
 
 
 def test_reduce_of_an_empty_axis_with_initial():
