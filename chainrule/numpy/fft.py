@@ -27,12 +27,6 @@ NORMS = ("backward", "ortho", "forward")
 # ---------------------------------------------------------------- arguments
 
 
-def _operand(a):
-    """a as a tensor, read as NumPy reads array-likes (a list holding tensors is
-    stacked, so the graph is kept)."""
-    return asarray_like(a)
-
-
 def _norm(norm, name: str) -> str:
     if norm is None:
         return "backward"
@@ -123,7 +117,7 @@ def _fit(x, axes, sizes):
 
 def _complex(a, s, axes, norm, out, inverse: bool, name: str):
     _no_out(out, name)
-    x = _operand(a)
+    x = asarray_like(a)
     norm = _norm(norm, name)
     axes, sizes = _axes_and_sizes(x, s, axes, name)
     return fftn_p(_fit(x, axes, sizes), axes, inverse, norm)
@@ -162,7 +156,7 @@ def ifft(a, n=None, axis=-1, norm=None, out=None):
 def _real_forward(a, s, axes, norm, out, name: str):
     """rfftn's steps: (the fitted input, axes, norm, last length)."""
     _no_out(out, name)
-    x = _operand(a)
+    x = asarray_like(a)
     if x.dtype.kind == "c":
         raise TypeError(f"{name}: the input is complex ({x.dtype}) but {name} transforms real "
                         "signals; use fft (or fftn) for complex input")
@@ -175,7 +169,7 @@ def _real_inverse(a, s, axes, norm, out, name: str):
     """irfftn's steps: the halved spectrum fitted to n // 2 + 1 frequencies on the last
     axis (n defaults to 2 (m - 1) for m frequencies, as in NumPy)."""
     _no_out(out, name)
-    z = _operand(a)
+    z = asarray_like(a)
     norm = _norm(norm, name)
     wanted = None if s is None else _sequence(s, name, "s")
     # The axes are checked with the input's own lengths (-1): the last one is m, not n.
@@ -238,7 +232,7 @@ def ihfft(a, n=None, axis=-1, norm=None, out=None):
 
 
 def _shift(x, axes, sign: int, name: str):
-    x = _operand(x)
+    x = asarray_like(x)
     shape = np.shape(x)
     axes = range(len(shape)) if axes is None else _sequence(axes, name, "axes")
     axes = tuple(normalize_axis(a, len(shape), name, shape) for a in axes)
