@@ -253,9 +253,9 @@ def ifftshift(x, axes=None):
 
 def fftfreq(n, d=1.0, device=None):
     """The sample frequencies of an n-point DFT (plain values: NumPy's array)."""
-    return np.fft.fftfreq(n, d) if device is None else np.fft.fftfreq(n, d, device=device)
+    return np.fft.fftfreq(n, d, device=device)
 
 
 def rfftfreq(n, d=1.0, device=None):
     """The sample frequencies of rfft's halved spectrum (NumPy's array)."""
-    return np.fft.rfftfreq(n, d) if device is None else np.fft.rfftfreq(n, d, device=device)
+    return np.fft.rfftfreq(n, d, device=device)
