@@ -388,14 +388,8 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
     total = ops.sum(b * exp(a - top), axis, keepdims=True)
     out = log(absolute(total)) + top
     signs = sign(total)
-    if not keepdims:
-        out, signs = _squeeze(out, axis), _squeeze(signs, axis)
+    if not keepdims:  # the summed axes have length one: squeeze drops exactly those
+        out, signs = ops.squeeze(out, axis), ops.squeeze(signs, axis)
     if return_sign:
         return out, signs
     return where(less(signs, 0), math.nan, out)
-
-
-def _squeeze(x, axis):
-    if axis is None:
-        return ops.reshape(x, ())
-    return ops.squeeze(x, axis)
