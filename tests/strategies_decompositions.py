@@ -33,6 +33,7 @@ from strategies import MAX_SIDE, Case, _batch_shapes, builds, draw_inputs, input
 
 from chainrule.ops import (concatenate, conj, einsum, imag, matmul, real, reshape, sign,
                           swapaxes)
+from chainrule.ops.decompositions import _unpack_eigh, _unpack_qr, _unpack_svd
 from chainrule.ops.shape import shape_of
 
 SPREAD = 10.0  # the gap of the constant diagonal
@@ -102,8 +103,8 @@ def _eigh_case(draw, key, prim, empty):
     call, batch_ndim = prim.call, len(shape) - 2
 
     def apply(x):
-        packed = call(_spread(x))
-        return _flat([packed[..., 0, :], _sign_free(packed[..., 1:, :])], batch_ndim)
+        w, v = _unpack_eigh(call(_spread(x)))
+        return _flat([w, _sign_free(v)], batch_ndim)
     return Case(key, apply, [x], (True,), f"eigenvalues, v · v[0]; shape {shape}")
 
 
@@ -115,8 +116,7 @@ def _svd_case(draw, key, prim, empty):
     call, batch_ndim, m = prim.call, len(shape) - 2, shape[-2]
 
     def apply(x):
-        packed = call(_spread(x), full)
-        u, s, v = packed[..., :m, :], packed[..., m, :], packed[..., m + 1:, :]
+        u, s, v = _unpack_svd(call(_spread(x), full), m)
         product = matmul(u * s[..., None, :], swapaxes(v, -1, -2))  # v holds conj(V)
         return _flat([product, s, _sign_free(u), _sign_free(v)], batch_ndim)
     return Case(key, apply, [x], (True,), f"full={full}, shape {shape}")
@@ -132,11 +132,7 @@ def _qr_case(draw, key, prim, empty):
     k = min(m, n)
 
     def apply(x):
-        packed = call(_spread(x), complete)
-        if m > n:
-            q, r = packed[..., :m, :], packed[..., m:, :]
-        else:
-            q, r = packed[..., :, :m], packed[..., :, m:]
+        q, r = _unpack_qr(call(_spread(x), complete), m, n, complete)
         # LAPACK's signs jump where a column has zeros below its pivot: R's diagonal
         # made positive (a constant sign per column) is the smooth QR.
         signs = sign(einsum("...ii->...i", r[..., :, :k]))
@@ -150,7 +146,6 @@ def _pinv_case(draw, key, prim, empty):
     x = _draw(draw, prim, shape)
     call = prim.call
     return Case(key, lambda x: call(_spread(x), ()), [x], (True,), f"shape {shape}")
-
 
 
 @builds("eig")
@@ -172,7 +167,7 @@ def _eig_case(draw, key, prim, empty):
 
     def apply(x):
         packed = call(x + block.astype(x.dtype) if rotate else _spread(x))
-        w, v = packed[..., 0, :], packed[..., 1:, :]
+        w, v = _unpack_eigh(packed)  # eig packs as eigh does
         parts = []
         for k in range(3):
             sums = einsum("...ij,...j,...kj->...ik", v, w ** k, conj(v)) / SPREAD ** k
