@@ -295,15 +295,20 @@ def betaln(a, b):
     forms for large a and b; this sum loses digits there, above about 1e7.)"""
     needs_scipy("betaln")
     a, b = as_inputs(a, b, op="betaln")
-    return sp.gammaln(a) + sp.gammaln(b) - sp.gammaln(a + b)
+    return _betaln(a, b, a + b)
+
+
+def _betaln(a, b, total):
+    """gammaln(a) + gammaln(b) - gammaln(a + b), with a + b (``total``) given."""
+    return sp.gammaln(a) + sp.gammaln(b) - sp.gammaln(total)
 
 
 def beta(a, b):
     """B(a, b) = Γ(a) Γ(b) / Γ(a + b), from betaln and the signs of the three gammas."""
     needs_scipy("beta")
     a, b = as_inputs(a, b, op="beta")
-    signs = sp.gammasgn(a) * sp.gammasgn(b) * sp.gammasgn(a + b)
-    return signs * exp(sp.gammaln(a) + sp.gammaln(b) - sp.gammaln(a + b))
+    total = a + b
+    return sp.gammasgn(a) * sp.gammasgn(b) * sp.gammasgn(total) * exp(_betaln(a, b, total))
 
 
 def entr(x):
