@@ -9,6 +9,7 @@ stated where a function has them.
 from __future__ import annotations
 
 import math
+import operator
 
 import numpy as np
 
@@ -68,20 +69,12 @@ def _select_rule(pick, wins_over):
     return rule
 
 
-def _greater(a, b):
-    return a > b
-
-
-def _less(a, b):
-    return a < b
-
-
-fmax = _binary("fmax", np.fmax, (_select_rule(0, _greater), _select_rule(1, _greater)),
-               "distinct")
+fmax = _binary("fmax", np.fmax,
+               (_select_rule(0, operator.gt), _select_rule(1, operator.gt)), "distinct")
 fmax.__doc__ = """Elementwise maximum that ignores NaN (the other input is taken). At ties
 each input gets half the gradient."""
-fmin = _binary("fmin", np.fmin, (_select_rule(0, _less), _select_rule(1, _less)),
-               "distinct")
+fmin = _binary("fmin", np.fmin,
+               (_select_rule(0, operator.lt), _select_rule(1, operator.lt)), "distinct")
 fmin.__doc__ = """Elementwise minimum that ignores NaN (the other input is taken). At ties
 each input gets half the gradient."""
 
