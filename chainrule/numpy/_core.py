@@ -82,12 +82,9 @@ def _stack_nested(items, dtype) -> Tensor:
 
 
 def convert(x: Tensor, dtype) -> Tensor:
-    """x converted to ``dtype`` (``astype``), recorded. Real to complex is a product with
-    1 + 0j, whose rule sends the real part of the cotangent back (the core's astype
-    rule would cast the complex cotangent to the real dtype, which NumPy warns of)."""
+    """x converted to ``dtype`` (``astype``), recorded. Real to complex included: the
+    core's astype rule sends the real part of a complex cotangent back."""
     dtype = np.dtype(dtype)
-    if dtype.kind == "c" and x.dtype.kind == "f":
-        x = ops.multiply(x, 1 + 0j)
     return x if x.dtype == dtype else ops.astype(x, dtype)
 
 
