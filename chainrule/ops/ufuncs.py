@@ -19,6 +19,7 @@ from .arithmetic import (absolute, logical_and, logical_not, logical_or, power, 
                          where)
 from .compare import isnan
 from .elementwise import cos, exp, exp2
+from .shape import astype
 
 PI = math.pi
 
@@ -186,11 +187,10 @@ nextafter.__doc__ = """The next float after x towards y. Derivative 1 in x, 0 in
 def float_power(x, y):
     """x ** y computed in float64 (complex128 for complex inputs), as NumPy's
     float_power; its derivatives are power's."""
-    from .shape import astype
-    return power(_as_wide(x, astype), _as_wide(y, astype))
+    return power(_as_wide(x), _as_wide(y))
 
 
-def _as_wide(value, astype):
+def _as_wide(value):
     if isinstance(value, Tensor | np.ndarray):
         wide = np.complex128 if value.dtype.kind == "c" else np.float64
         return value if value.dtype == wide else astype(value, wide)
