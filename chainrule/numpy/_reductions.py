@@ -8,16 +8,11 @@ from __future__ import annotations
 import numpy as np
 
 from .. import ops
-from ._core import _NOT_GIVEN, asarray_like, float_result, no_out, unsupported_keywords
+from ._core import _NOT_GIVEN, asarray_like, convert, float_result, no_out, unsupported_keywords
 
 __all__ = ["sum", "mean", "average", "var", "std", "prod", "max", "amax", "min", "amin",
            "argmax", "argmin", "cumsum", "cumprod", "all", "any", "count_nonzero", "ptp",
            "cumulative_sum", "cumulative_prod"]
-
-
-def _cast(result, dtype):
-    return result if dtype is None or result.dtype == np.dtype(dtype) else \
-        ops.astype(result, np.dtype(dtype))
 
 
 def _with_initial(result, initial, combine):
@@ -45,7 +40,7 @@ def _fold(op, combine, name, a, axis, dtype, out, keepdims, initial, where):
     unsupported_keywords(name, where=where)
     a = asarray_like(a)
     if dtype is not None:
-        a = _cast(a, dtype)
+        a = convert(a, dtype)
     return _with_initial(op(a, axis, keepdims=keepdims), initial, combine)
 
 
@@ -54,7 +49,7 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=_NOT_GIVEN
     no_out("mean", out)
     unsupported_keywords("mean", where=where)
     a = asarray_like(a)
-    a = float_result(a) if dtype is None else _cast(a, dtype)
+    a = float_result(a) if dtype is None else convert(a, dtype)
     return ops.mean(a, axis, keepdims=keepdims)
 
 
@@ -102,7 +97,7 @@ def _spread(op, name, a, axis, dtype, out, ddof, keepdims, where, mean, correcti
             raise ValueError(f"{name}: ddof and correction can't be provided simultaneously.")
         ddof = correction
     a = asarray_like(a)
-    a = float_result(a) if dtype is None else _cast(a, dtype)
+    a = float_result(a) if dtype is None else convert(a, dtype)
     if a.dtype.kind == "c":
         return _complex_spread(name, a, axis, ddof, keepdims)
     return op(a, axis, ddof=ddof, keepdims=keepdims)

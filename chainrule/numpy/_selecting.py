@@ -16,11 +16,6 @@ from ._core import asarray_like, result_dtype
 __all__ = ["select", "nan_to_num"]
 
 
-def _choice(value, dtype) -> Tensor:
-    return asarray_like(value, dtype) if not isinstance(value, Tensor) or \
-        value.dtype == dtype else ops.astype(value, dtype)
-
-
 def select(condlist, choicelist, default=0) -> Tensor:
     """Elements of choicelist[i] where condlist[i] is the first true condition, else
     ``default``."""
@@ -39,7 +34,7 @@ def select(condlist, choicelist, default=0) -> Tensor:
     choices = [c if isinstance(c, (int, float, complex)) else asarray_like(c)
                for c in (*choicelist, default)]
     dtype = result_dtype(*choices)
-    choices = [_choice(c, dtype) for c in choices]
+    choices = [asarray_like(c, dtype) for c in choices]
     result = choices[-1]
     for condition, choice in zip(conditions[::-1], choices[-2::-1]):
         result = ops.where(condition, choice, result)
