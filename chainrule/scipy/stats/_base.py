@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from ...ops import special as sp
 from ...ops.arithmetic import logical_and, where
 from ...ops.compare import greater
@@ -44,6 +46,12 @@ def valid_if(out, *positive):
         above = greater(p, 0)
         condition = above if condition is True else logical_and(condition, above)
     return out if condition is True else where(condition, out, math.nan)
+
+
+def positive_or_one(constant):
+    """A constant shape parameter with 1 where it is not > 0: the function it goes to
+    (gammainc, betainc) is evaluated at a valid point there, and valid_if gives the NaN."""
+    return np.where(np.asarray(constant) > 0, constant, 1.0)
 
 
 def standardize(x, loc, scale, *shapes, op: str):

@@ -13,8 +13,8 @@ from ...ops.arithmetic import absolute, logical_or, where
 from ...ops.compare import greater, greater_equal, less, less_equal
 from ...ops.elementwise import arctan, exp, expm1, log, log1p, sigmoid
 from ..special import as_inputs, betainc, constant, gammainc, gammaincc, log_expit
-from ._base import (Distribution, gammaln_of, location_scale, log_of, needs_scipy, standardize,
-                    valid_if)
+from ._base import (Distribution, gammaln_of, location_scale, log_of, needs_scipy,
+                    positive_or_one, standardize, valid_if)
 
 LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
 LOG_PI = math.log(math.pi)
@@ -100,7 +100,7 @@ class t_gen(_Continuous):
         df = constant(df, op, "df")
         z, scale = standardize(x, loc, scale, op=op)
         df = np.asarray(df, dtype=z.dtype)  # float32 stays float32, as df were a number
-        safe_df = np.where(df > 0, df, 1.0)
+        safe_df = positive_or_one(df)
         tiny, centre = self._centre(z, safe_df)
         return z, df, scale, tiny, centre, self._lower_tail(z, safe_df)
 
@@ -137,7 +137,7 @@ class gamma_gen(_Continuous):
         a = constant(a, op, "a")
         z, scale = standardize(x, loc, scale, op=op)
         outside = less(z, 0)
-        out = function(np.where(np.asarray(a) > 0, a, 1.0), where(outside, 1.0, z))
+        out = function(positive_or_one(a), where(outside, 1.0, z))
         return valid_if(where(outside, below, out), a, scale)
 
     def cdf(self, x, a, loc=0, scale=1):
@@ -179,8 +179,7 @@ class beta_gen(_Continuous):
         z, scale = standardize(x, loc, scale, op=op)
         below, above = less_equal(z, 0), greater_equal(z, 1)
         inside = where(logical_or(below, above), 0.5, z)
-        out = betainc(np.where(np.asarray(a) > 0, a, 1.0), np.where(np.asarray(b) > 0, b, 1.0),
-                      inside)
+        out = betainc(positive_or_one(a), positive_or_one(b), inside)
         return valid_if(where(below, 0.0, where(above, 1.0, out)), a, b, scale)
 
 
