@@ -155,15 +155,10 @@ copysign.__doc__ = """|x| with the sign of y. Differentiated in x only (in y it 
 constant); the derivative in x at x = 0 is taken as 0, as for abs."""
 
 
-def _ldexp_jvp(tangents, ans, x, n):
-    t = tangents[0]
-    return None if t is None else ldexp_p(t, n)
-
-
 # x · 2**n is linear in x; n is an integer, not differentiated ('boolean' in the tests:
-# exponents 0 and 1).
+# exponents 0 and 1). Its rule is None, which the elementwise JVP skips.
 ldexp_p = _binary("ldexp", np.ldexp, (lambda g, ans, x, n: ldexp_p(g, n), None),
-                  ("real", "boolean"), jvp=_ldexp_jvp)
+                  ("real", "boolean"))
 
 
 def ldexp(x, n):
