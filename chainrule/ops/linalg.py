@@ -201,11 +201,13 @@ def _parse_einsum(subscripts: str, shapes) -> tuple:
     sizes = {}
     for sub, shape in zip(expanded, shapes):
         for c, n in zip(sub, shape):
-            if sizes.get(c, n) != n and 1 not in (n, sizes[c]):
-                raise ValueError(f"einsum: index {c!r} has length {sizes[c]} in one operand "
+            known = sizes.setdefault(c, n)
+            if known == 1:  # length 1 broadcasts against any other
+                sizes[c] = n
+            elif n not in (1, known):
+                raise ValueError(f"einsum: index {c!r} has length {known} in one operand "
                                  f"and {n} in another (subscripts {subscripts!r}, shapes "
                                  f"{list(shapes)})")
-            sizes[c] = n if sizes.get(c, 1) == 1 else sizes[c]
     if out is None:
         counts = {}
         for c in "".join(expanded):
