@@ -110,12 +110,13 @@ LN2 = math.log(2.0)
 # ---------------------------------------------------------------- the protocol
 
 
+_OWN_ARRAYS = (Tensor, np.ndarray, np.generic)
+
+
 def array_ufunc(self, ufunc, method, *inputs, **kwargs):
     for x in inputs:
         # An array type with a protocol of its own (not ndarray, not ours) goes first.
-        kind = type(x)
-        if not isinstance(x, Tensor | np.ndarray | np.generic) and hasattr(kind,
-                                                                        "__array_ufunc__"):
+        if not isinstance(x, _OWN_ARRAYS) and hasattr(type(x), "__array_ufunc__"):
             return NotImplemented
     if method == "__call__" and not kwargs:  # the common case first: np.sin(x), a * x
         op = _UFUNCS.get(ufunc) or _scipy_counterpart(ufunc)
