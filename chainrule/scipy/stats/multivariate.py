@@ -84,7 +84,7 @@ class multivariate_normal_gen(Distribution):
         """-(d log 2π + log det cov + (x - mean)ᵀ cov⁻¹ (x - mean)) / 2 over the last axis
         of x (for d = 1, over no axis), squeezed as SciPy does."""
         op = "multivariate_normal.logpdf"
-        x, mean, cov = as_inputs(x, mean, cov, op="multivariate_normal.logpdf")
+        x, mean, cov = as_inputs(x, mean, cov, op=op)
         d = self._dimension(mean, cov)
         cov = self._covariance(cov, d, op)
         self._check(cov, op, allow_singular)
@@ -123,7 +123,7 @@ class dirichlet_gen(Distribution):
         layout: (K,) or (K, N)); with K - 1 rows the last is 1 - their sum."""
         op = "dirichlet.logpdf"
         needs_scipy(op)
-        x, alpha = as_inputs(x, alpha, op="dirichlet.logpdf")
+        x, alpha = as_inputs(x, alpha, op=op)
         if len(_shape(alpha)) != 1:
             raise ValueError(f"{op}: alpha must be one vector of concentrations, got shape "
                              f"{_shape(alpha)}")
