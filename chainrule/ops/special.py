@@ -215,9 +215,10 @@ ive_p = _special("ive", _ive_impl,
                save="both", doc="ive_p(x, v): iv scaled by exp(-|x|) (not differentiated in v).")
 
 
-# The sign of Γ(x): constant between the poles, so not differentiated (for chainrule.scipy's
-# gamma and beta, which are sign · exp(gammaln)).
+# For chainrule.scipy's gamma and beta, which are sign · exp(gammaln).
 gammasgn = primitive("gammasgn", _forward("gammasgn"), None, batch="elementwise")
+gammasgn.__doc__ = ("The sign of Γ(x): constant between the poles, so not differentiated (its "
+                    "result never requires grad).")
 
 
 # ---------------------------------------------------------------- Bessel, first and second kind

@@ -141,8 +141,6 @@ j1 = _unary(sp.j1)
 y0 = _unary(sp.y0)
 y1 = _unary(sp.y1)
 gammasgn = _unary(sp.gammasgn)
-gammasgn.__doc__ = ("The sign of Γ(x): constant between the poles, so not differentiated (its "
-                    "result never requires grad).")
 xlogy = _binary(sp.xlogy)
 xlog1py = _binary(sp.xlog1py)
 
