@@ -47,14 +47,10 @@ def _divmod(x, y):
     return ops.floor_divide(x, y), ops.remainder(x, y)
 
 
-def _positive(x):
-    return ops.copy(x) if isinstance(x, Tensor) else np.positive(x)
-
-
 _UFUNCS = {
     # arithmetic
     np.add: ops.add, np.subtract: ops.subtract, np.multiply: ops.multiply,
-    np.true_divide: ops.divide, np.negative: ops.negative, np.positive: _positive,
+    np.true_divide: ops.divide, np.negative: ops.negative, np.positive: ops.copy,
     np.power: ops.power, np.float_power: uf.float_power, np.square: ops.square,
     np.reciprocal: ops.reciprocal, np.remainder: ops.remainder, np.fmod: uf.fmod,
     np.floor_divide: ops.floor_divide, np.divmod: _divmod,
