@@ -429,6 +429,20 @@ def test_tensors_that_require_grad_are_refused_with_the_differentiable_way():
         crr.normal([x, x])
 
 
+def test_tensors_inside_jvp_and_vmap_are_refused():
+    # Their tangents would be dropped, and under vmap their data is the whole batch.
+    x = cr.tensor([1.0, 2.0], dtype=cr.float64)
+    with pytest.raises(TypeError, match=r"numpy.random.normal: loc is a tensor that is being "
+                                        r"transformed \(jvp, vmap\).*standard_normal"):
+        cr.jvp(lambda v: v + crr.normal(loc=v), (x,), (cr.ones_like(x),))
+    with pytest.raises(TypeError, match=r"numpy.random.permutation: argument 0 is a tensor "
+                                        r"that is being transformed.*permutation\(len\(x\)\)"):
+        cr.vmap(lambda v: crr.permutation(v))(cr.ones((2, 3)))
+    # a detached value is a constant, and the transformed tensor's own tangent remains
+    _, tangent = cr.jvp(lambda v: v + crr.normal(loc=v.detach()), (x,), (cr.ones_like(x),))
+    np.testing.assert_array_equal(tangent.numpy(), [1.0, 1.0])
+
+
 def test_shuffle_of_a_tensor():
     x = cr.arange(6.0)
     crr.seed(2)

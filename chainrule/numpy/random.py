@@ -7,15 +7,17 @@
 what NumPy returns, NumPy arrays and scalars, float64 by default. The draws are not
 differentiated, as in HIPS autograd's ``autograd.numpy.random``: a sample is a constant
 of the computation. Tensors that do not require grad may be passed where NumPy takes
-arrays; a tensor that requires grad is refused (its gradient would be dropped silently):
-draw standard samples and transform them (``loc + scale * np.random.standard_normal(n)``,
-``x[np.random.permutation(len(x))]``), which is differentiable in loc, scale and x.
+arrays; a tensor that requires grad, or carries jvp tangents or a vmap batch, is refused
+(its derivative would be dropped silently): draw standard samples and transform them
+(``loc + scale * np.random.standard_normal(n)``, ``x[np.random.permutation(len(x))]``),
+which is differentiable in loc, scale and x.
 ``shuffle`` of a tensor shuffles it in place through chainrule's in-place assignment
 (version-tracked, refused on a leaf that requires grad, as ``x[...] = v`` is).
 
 ``Generator``, ``RandomState``, ``default_rng`` and the bit generators are NumPy's
-classes themselves; their methods read tensors through ``__array__`` and cannot see
-``requires_grad``, so pass them constants.
+classes themselves; their methods read tensors through ``__array__``, which refuses a
+tensor that requires grad or is being transformed (with its general message), so pass
+them constants.
 
 This is not ``chainrule.random``, the core's random tensors (float32 by default, one
 generator of its own, results are tensors that can require grad).
@@ -39,17 +41,20 @@ _INDEXING = {"choice", "permutation"}  # draws that pick from their argument
 
 def _constant(value, function: str, argument: str):
     """``value`` as NumPy sees it; a tensor (also inside a list or tuple) that requires
-    grad is refused, one that does not is its data."""
+    grad or is being transformed (its tangents, or its data the whole vmap batch) is
+    refused, any other is its data."""
     if isinstance(value, Tensor):
-        if value.requires_grad:
+        if value._requires_grad or value._aux is not None:
             fix = ("index with drawn positions instead, x[np.random.permutation(len(x))] "
                    "or x[np.random.choice(len(x), size)]" if function in _INDEXING else
                    "draw standard samples and transform them, e.g. loc + scale * "
                    "np.random.standard_normal(size)")
+            what = ("requires grad" if value._aux is None else
+                    "is being transformed (jvp, vmap)")
             raise TypeError(
-                f"numpy.random.{function}: {argument} is a tensor that requires grad "
+                f"numpy.random.{function}: {argument} is a tensor that {what} "
                 f"(shape {value.shape}); random draws are not differentiated, so its "
-                f"gradient would be lost: {fix}, or pass x.detach() for a constant")
+                f"derivative would be lost: {fix}, or pass x.detach() for a constant")
         return value._data
     if isinstance(value, list | tuple):
         return type(value)(_constant(v, function, argument) for v in value)
