@@ -5,27 +5,23 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import ops
 from ._core import asarray_like
 
 __all__ = ["real", "imag", "angle"]
 
 
-def _ops():
-    from ..ops import complex as complex_ops  # the core's complex support
-    return complex_ops
-
-
 def real(val):
     """The real part (a new tensor equal to ``val`` for real input)."""
-    return _ops().real(asarray_like(val))
+    return ops.real(asarray_like(val))
 
 
 def imag(val):
     """The imaginary part (zeros for real input)."""
-    return _ops().imag(asarray_like(val))
+    return ops.imag(asarray_like(val))
 
 
 def angle(z, deg=False):
     """The angle in the complex plane, in (-π, π] (degrees with ``deg=True``)."""
-    result = _ops().angle(asarray_like(z))
+    result = ops.angle(asarray_like(z))
     return result * (180 / np.pi) if deg else result

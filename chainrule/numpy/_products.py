@@ -25,8 +25,7 @@ def vdot(a, b, /):
     """The dot product of the flattened arrays (the first conjugated, for complex)."""
     a, b = _operands(a, b)
     if a.dtype.kind == "c":
-        from ..ops.complex import conj
-        a = conj(a)
+        a = ops.conj(a)
     return ops.vdot(a, b)
 
 

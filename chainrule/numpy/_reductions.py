@@ -106,9 +106,8 @@ def _spread(op, name, a, axis, dtype, out, ddof, keepdims, where, mean, correcti
 def _complex_spread(name, a, axis, ddof, keepdims):
     """NumPy's var of complex values is real: the mean of |x - mean|² (the core's var
     squares without conjugating)."""
-    from ..ops.complex import conj, real
     centered = a - ops.mean(a, axis, keepdims=True)
-    squares = real(centered * conj(centered))
+    squares = ops.real(centered * ops.conj(centered))
     total = ops.sum(squares, axis, keepdims=keepdims)
     count = a.size // total.size if total.size else 0
     result = total / (count - ddof)

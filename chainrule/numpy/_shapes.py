@@ -217,7 +217,6 @@ def flatnonzero(a):
     return asarray_like(np.flatnonzero(values_of(a)))
 
 
-
 def clip(a, a_min=_NOT_GIVEN, a_max=_NOT_GIVEN, out=None, *, min=_NOT_GIVEN,  # noqa: A002
          max=_NOT_GIVEN, **kwargs):  # noqa: A002
     """``a`` limited to [a_min, a_max] (``min=``/``max=`` are NumPy 2.1's names); the

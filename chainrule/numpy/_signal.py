@@ -91,6 +91,5 @@ def correlate(a, v, mode="valid"):
     """The cross-correlation of two 1-d sequences: sum over n of a[n + k] * conj(v[n])."""
     v = ops.flip(ops.atleast_1d(asarray_like(v)), 0)
     if v.dtype.kind == "c":
-        from ..ops.complex import conj
-        v = conj(v)
+        v = ops.conj(v)
     return convolve(a, v, mode)

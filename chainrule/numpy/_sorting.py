@@ -23,8 +23,6 @@ __all__ = ["sort", "argsort", "partition", "argpartition", "take_along_axis",
            "put_along_axis"]
 
 
-
-
 def _flat_or_axis(a, axis, op: str, indices: bool = False):
     """(a, axis) with axis None meaning the flattened a, as NumPy's sorting functions.
     NumPy's argsort and argpartition (``indices``) read a 0-d a as of shape (1,)."""

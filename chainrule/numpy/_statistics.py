@@ -11,8 +11,11 @@ import warnings
 import numpy as np
 
 from .. import ops
+from . import _reductions
 from ._core import (_NOT_GIVEN, asarray_like, convert, float_result, no_out,
                     unsupported_keywords)
+from ._shapes import concatenate
+from ._sorting import sort  # gathers by argsort, so the gradient is routed
 
 __all__ = ["median", "nansum", "nanprod", "nanmean", "nanvar", "nanstd", "nanmax", "nanmin",
            "cov", "corrcoef", "trapezoid"]
@@ -22,7 +25,6 @@ def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
     """The median along ``axis``: the middle of the sorted values (the mean of the two
     middle ones for an even count); the gradient goes to those elements."""
     no_out("median", out)
-    from ._composites import sort  # gathers by argsort, so the gradient is routed
     a = float_result(asarray_like(a))
     flat = axis is None
     values = ops.ravel(a) if flat else a
@@ -51,15 +53,13 @@ def _masked(a, fill):
 def nansum(a, axis=None, dtype=None, out=None, keepdims=False, initial=_NOT_GIVEN,
            where=_NOT_GIVEN):
     """Sum treating NaNs as zero."""
-    from ._reductions import sum
-    return sum(_masked(a, 0.0)[0], axis, dtype, out, keepdims, initial, where)
+    return _reductions.sum(_masked(a, 0.0)[0], axis, dtype, out, keepdims, initial, where)
 
 
 def nanprod(a, axis=None, dtype=None, out=None, keepdims=False, initial=_NOT_GIVEN,
             where=_NOT_GIVEN):
     """Product treating NaNs as one."""
-    from ._reductions import prod
-    return prod(_masked(a, 1.0)[0], axis, dtype, out, keepdims, initial, where)
+    return _reductions.prod(_masked(a, 1.0)[0], axis, dtype, out, keepdims, initial, where)
 
 
 def _count(nan, axis, keepdims, dtype):
@@ -148,7 +148,6 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
         other = _at_least_float64(ops.atleast_2d(asarray_like(y)))
         if not rowvar and other.shape[0] != 1:
             other = ops.transpose(other)
-        from ._shapes import concatenate
         x = concatenate([x, other], axis=0)
     if dtype is not None:
         x = ops.astype(x, np.dtype(dtype))
@@ -156,8 +155,7 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
     centered = x - ops.mean(x, 1, keepdims=True)
     other = ops.transpose(centered)
     if centered.dtype.kind == "c":
-        from ..ops.complex import conj
-        other = conj(other)
+        other = ops.conj(other)
     divisor = x.shape[1] - ddof
     if divisor <= 0:
         warnings.warn("cov: degrees of freedom <= 0 for slice", RuntimeWarning, stacklevel=2)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import ops
 from ..tensor import wrap
 from ._core import asarray_like, values_of
 
 __all__ = ["searchsorted", "digitize", "iscomplex", "isreal", "isneginf", "isposinf",
            "array2string", "array_str", "array_repr", "real_if_close"]
-
 
 
 def _tensor(result):
@@ -65,6 +65,5 @@ def real_if_close(a, tol=100):
         return a
     limit = tol * np.finfo(a.dtype).eps if tol > 1 else tol
     if np.all(np.abs(a._data.imag) < limit):
-        from ._complex import real
-        return real(a)
+        return ops.real(a)
     return a
