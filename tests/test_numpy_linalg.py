@@ -448,6 +448,9 @@ def test_bad_arguments_are_refused_with_the_fix():
     with pytest.raises(ValueError, match="qr: mode='raw'.*not differentiable; use "
                                          "mode='reduced'"):
         la.qr(cr.tensor(A3, requires_grad=True), "raw")
+    # in forward mode too (the tangent was dropped: a zero derivative, silently)
+    with pytest.raises(ValueError, match="qr: mode='raw'.*not differentiable"):
+        cr.jvp(lambda a: la.qr(a, "raw")[0], (t(A3),), (t(A3),))
     with pytest.raises(ValueError, match="eigh: UPLO must be 'L' or 'U', got 'X'"):
         la.eigh(SPD, "X")
     with pytest.raises(ValueError, match="norm: invalid norm order 'fro' for vectors"):
@@ -555,6 +558,9 @@ def test_matrix_rank_is_an_integer_not_differentiated():
     rank = la.matrix_rank(x)
     assert rank.dtype.kind == "i" and rank.item() == 2 and not rank.requires_grad
     assert la.matrix_rank(STACK).numpy().tolist() == [3, 3]
+    # inside vmap a tensor holds the whole batch: refused, not the rank of the stack
+    with pytest.raises(TypeError, match="not supported inside vmap"):
+        cr.vmap(la.matrix_rank)(t(STACK))
 
 
 def test_single_precision_complex_eig_and_svd_keep_their_dtype():

@@ -30,7 +30,7 @@ from ..ops.linalg import inv as _inv, det as _det, slogdet as _slogdet, solve as
 from ..ops.linalg import norm as _norm
 from ..ops.shape import normalize_axes, normalize_axis, shape_of
 from ..tensor import Tensor
-from ._core import asarray_like, no_out
+from ._core import asarray_like, no_out, values_of
 from ._shapes import matrix_transpose  # numpy.linalg's is numpy's own
 
 LinAlgError = np.linalg.LinAlgError
@@ -220,10 +220,11 @@ def qr(a, mode="reduced"):
     x = _matrix(a, "qr")
     m, n = shape_of(x)[-2:]
     if mode == "raw":
-        if x.requires_grad:
+        values = values_of(x)  # refused inside vmap
+        if x.requires_grad or x._aux is not None:  # reverse mode, or a tangent (jvp)
             raise ValueError("qr: mode='raw' (Householder reflectors) is not "
                              "differentiable; use mode='reduced'")
-        return tuple(asarray_like(part) for part in np.linalg.qr(x.numpy(), mode="raw"))
+        return tuple(asarray_like(part) for part in np.linalg.qr(values, mode="raw"))
     complete = mode == "complete"
     q, r = dec._unpack_qr(dec.qr_p(x, complete), m, n, complete)
     return r if mode == "r" else QRResult(q, r)
@@ -349,8 +350,7 @@ def pinv(a, rcond=None, hermitian=False, *, rtol=np._NoValue):
 
 def matrix_rank(A, tol=None, hermitian=False, *, rtol=None):
     """The rank (an integer tensor, not differentiated), as NumPy counts it."""
-    x = _operand(A)
-    value = x.numpy()
+    value = values_of(_operand(A))  # refused inside vmap
     kwargs = {"tol": tol, "hermitian": hermitian}
     if rtol is not None:
         kwargs["rtol"] = rtol
