@@ -43,55 +43,47 @@ def ascontiguousarray(a, dtype=None, *, like=None):
     return array(a, dtype, copy=False, ndmin=1)
 
 
-def _made(values: np.ndarray) -> Tensor:
-    return wrap(values)
-
-
-def _shape(shape, name):
-    return creation._shape(shape, name)
-
-
 def zeros(shape, dtype=float, order="C", *, device=None, like=None):
     """Zeros (float64 unless ``dtype`` says otherwise)."""
-    return _made(np.zeros(_shape(shape, "zeros"), _dtype(dtype, "zeros"), order))
+    return wrap(np.zeros(creation._shape(shape, "zeros"), _dtype(dtype, "zeros"), order))
 
 
 def ones(shape, dtype=None, order="C", *, device=None, like=None):
     """Ones (float64 unless ``dtype`` says otherwise)."""
-    return _made(np.ones(_shape(shape, "ones"), _dtype(dtype, "ones"), order))
+    return wrap(np.ones(creation._shape(shape, "ones"), _dtype(dtype, "ones"), order))
 
 
 def empty(shape, dtype=float, order="C", *, device=None, like=None):
     """Uninitialised values (float64 unless ``dtype`` says otherwise)."""
-    return _made(np.empty(_shape(shape, "empty"), _dtype(dtype, "empty"), order))
+    return wrap(np.empty(creation._shape(shape, "empty"), _dtype(dtype, "empty"), order))
 
 
 def full(shape, fill_value, dtype=None, order="C", *, device=None, like=None):
     """``fill_value`` everywhere; the dtype follows the value, as in NumPy."""
     fill = asarray_like(fill_value)
     dtype = _dtype(dtype, "full") or fill.dtype
-    target = _shape(shape, "full")
+    target = creation._shape(shape, "full")
     if fill._requires_grad or fill._aux is not None:  # in a graph or a transform
         return ops.broadcast_to(cast_to(fill, dtype), target)
-    return _made(np.full(target, fill._data, dtype, order))
+    return wrap(np.full(target, fill._data, dtype, order))
 
 
 def _like(a, dtype, shape, name):
     a = asarray_like(a)
-    return (a.shape if shape is None else _shape(shape, name),
+    return (a.shape if shape is None else creation._shape(shape, name),
             _dtype(dtype, name) or a.dtype)
 
 
 def zeros_like(a, dtype=None, order="K", subok=True, shape=None, *, device=None):
-    return _made(np.zeros(*_like(a, dtype, shape, "zeros_like")))
+    return wrap(np.zeros(*_like(a, dtype, shape, "zeros_like")))
 
 
 def ones_like(a, dtype=None, order="K", subok=True, shape=None, *, device=None):
-    return _made(np.ones(*_like(a, dtype, shape, "ones_like")))
+    return wrap(np.ones(*_like(a, dtype, shape, "ones_like")))
 
 
 def empty_like(a, dtype=None, order="K", subok=True, shape=None, *, device=None):
-    return _made(np.empty(*_like(a, dtype, shape, "empty_like")))
+    return wrap(np.empty(*_like(a, dtype, shape, "empty_like")))
 
 
 def full_like(a, fill_value, dtype=None, order="K", subok=True, shape=None, *,
@@ -102,25 +94,21 @@ def full_like(a, fill_value, dtype=None, order="K", subok=True, shape=None, *,
 
 def eye(N, M=None, k=0, dtype=float, order="C", *, device=None, like=None):  # noqa: N803
     """Ones on the k-th diagonal (float64 unless ``dtype`` says otherwise)."""
-    return _made(np.eye(N, M, k, _dtype(dtype, "eye"), order))
+    return wrap(np.eye(N, M, k, _dtype(dtype, "eye"), order))
 
 
 def identity(n, dtype=None, *, like=None):
-    return _made(np.identity(n, _dtype(dtype, "identity")))
-
-
-def _plain(value, name, what):
-    return creation._number(value, name, what)
+    return wrap(np.identity(n, _dtype(dtype, "identity")))
 
 
 def arange(*args, dtype=None, device=None, like=None, **kwargs):
     """``arange([start,] stop[, step])`` as NumPy: ``arange(4.0)`` is float64."""
     names = ("start", "stop", "step")
-    values = [_plain(v, "arange", names[i]) for i, v in enumerate(args)]
-    values += [_plain(kwargs.pop(n), "arange", n) for n in names if n in kwargs]
+    values = [creation._number(v, "arange", names[i]) for i, v in enumerate(args)]
+    values += [creation._number(kwargs.pop(n), "arange", n) for n in names if n in kwargs]
     if kwargs:
         raise TypeError(f"arange: unexpected arguments {sorted(kwargs)}")
-    return _made(np.arange(*values, dtype=_dtype(dtype, "arange")))
+    return wrap(np.arange(*values, dtype=_dtype(dtype, "arange")))
 
 
 def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0, *,
@@ -131,7 +119,7 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
     if not isinstance(start, Tensor) and not isinstance(stop, Tensor):
         values = np.linspace(start, stop, num, endpoint, retstep, _dtype(dtype, "linspace"),
                              axis)
-        return (_made(values[0]), values[1]) if retstep else _made(values)
+        return (wrap(values[0]), values[1]) if retstep else wrap(values)
     if axis != 0:
         raise ValueError("linspace: with tensor endpoints only axis=0 is supported")
     start, stop = asarray_like(start), asarray_like(stop)
