@@ -24,19 +24,15 @@ def real_view(y):
     return stack([real(y), imag(y)], axis=-1)
 
 
-def _unit(value: complex, x) -> np.ndarray:
-    """A complex constant of x's precision (a Python complex would promote complex64)."""
-    return np.asarray(value, dtype=np.result_type(x.dtype, np.complex64))
-
-
 def complex_of(a, b):
-    """a + i b, in a's precision."""
-    return add(a, multiply(b, _unit(1j, b)))
+    """a + i b, in their precision (a Python complex is a weak scalar: float32 gives
+    complex64)."""
+    return add(a, multiply(b, 1j))
 
 
-def _shape_and_axes(draw, empty: bool, ordered: bool):
-    """An input shape (1 to 3 axes, at most MAX_SIZE elements) and the axes transformed
-    (a non-empty subset; ``ordered``: in any order, as the last one matters)."""
+def _layout(draw, empty: bool, ordered: bool):
+    """An input shape (1 to 3 axes, at most MAX_SIZE elements), the axes transformed
+    (a non-empty subset; ``ordered``: in any order, as the last one matters) and a norm."""
     ndim = draw(st.integers(2 if empty else 1, 3))
     shape = list(draw(st.lists(st.integers(1, 4), min_size=ndim, max_size=ndim)))
     while np.prod(shape) > MAX_SIZE:
@@ -46,7 +42,7 @@ def _shape_and_axes(draw, empty: bool, ordered: bool):
     axes = tuple(axes) if ordered else tuple(sorted(axes))
     if empty:
         shape[draw(st.sampled_from([a for a in range(ndim) if a not in axes]))] = 0
-    return tuple(shape), axes
+    return tuple(shape), axes, draw(st.sampled_from(NORMS))
 
 
 def _complex_pair(draw, shape, empty):
@@ -59,9 +55,8 @@ def _complex_pair(draw, shape, empty):
 
 @builds("fftn")
 def _fftn_case(draw, key, prim, empty):
-    shape, axes = _shape_and_axes(draw, empty, ordered=False)
+    shape, axes, norm = _layout(draw, empty, ordered=False)
     inverse = draw(st.booleans())
-    norm = draw(st.sampled_from(NORMS))
     call = prim.call
     if draw(st.booleans()):  # a real input (NumPy's fft of real data)
         (x,) = draw_inputs(draw, ("real",), (shape,))
@@ -75,8 +70,7 @@ def _fftn_case(draw, key, prim, empty):
 
 @builds("rfftn")
 def _rfftn_case(draw, key, prim, empty):
-    shape, axes = _shape_and_axes(draw, empty, ordered=True)
-    norm = draw(st.sampled_from(NORMS))
+    shape, axes, norm = _layout(draw, empty, ordered=True)
     n = shape[axes[-1]]
     (x,) = draw_inputs(draw, ("real",), (shape,))
     call = prim.call
@@ -86,8 +80,7 @@ def _rfftn_case(draw, key, prim, empty):
 
 @builds("irfftn")
 def _irfftn_case(draw, key, prim, empty):
-    shape, axes = _shape_and_axes(draw, empty, ordered=True)
-    norm = draw(st.sampled_from(NORMS))
+    shape, axes, norm = _layout(draw, empty, ordered=True)
     # m frequencies come from a signal of 2m - 2 or 2m - 1 points (m = 1: of one point).
     m = shape[axes[-1]]
     n = 2 * m - 1 if m == 1 or draw(st.booleans()) else 2 * m - 2
