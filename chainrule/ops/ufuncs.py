@@ -117,7 +117,6 @@ deg2rad.__doc__ = "Degrees to radians (NumPy's radians)."
 rad2deg = primitive("rad2deg", np.rad2deg, (lambda g, ans, x: g * (180 / PI),),
                     save="none", jvp="elementwise", batch="elementwise", domain="real")
 rad2deg.__doc__ = "Radians to degrees (NumPy's degrees)."
-radians, degrees = deg2rad, rad2deg
 
 fabs = primitive("fabs", np.fabs, (lambda g, ans, x: g * sign(x),), jvp="elementwise",
                  batch="elementwise", domain="nonzero")
