@@ -162,24 +162,23 @@ def _eigh_vjp(g, ans, x):
     w, v = _unpack_eigh(ans)
     gw, gv = _unpack_eigh(g)
     n, dtype = shape_of(w)[-1], ans.dtype
+    cplx = dtype.kind == "c"
     vt_gv = matmul(_mT(v), gv)
     inner = _diag_embed(gw, n, dtype) + _gaps(w) * vt_gv
-    if dtype.kind == "c":
+    if cplx:
         _check_phase_invariant(_diagonal(vt_gv), gv, ans, "eigh")
-        return _to_hermitian_lower(matmul(matmul(conj(v), inner), _mT(v)), n, dtype)
-    return _to_lower(matmul(matmul(v, inner), _mT(v)), n, dtype)
+    full = matmul(matmul(_c(v, cplx), inner), _mT(v))
+    return (_to_hermitian_lower if cplx else _to_lower)(full, n, dtype)
 
 
 def _eigh_jvp(tangents, ans, x):
     w, v = _unpack_eigh(ans)
     n, dtype = shape_of(w)[-1], ans.dtype
-    if dtype.kind == "c":
-        s = matmul(matmul(conj(_mT(v)), _hermitian_lower(tangents[0], n, dtype)), v)
-        return concatenate([expand_dims(real(_diagonal(s)) + 0j, -2),
-                            matmul(v, _gaps(w) * s)], -2)
-    s = matmul(matmul(_mT(v), _sym_lower(tangents[0], n, dtype)), v)
-    dv = matmul(v, _gaps(w) * s)
-    return concatenate([expand_dims(_diagonal(s), -2), dv], -2)
+    cplx = dtype.kind == "c"
+    da = (_hermitian_lower if cplx else _sym_lower)(tangents[0], n, dtype)
+    s = matmul(matmul(_mH(v, cplx), da), v)
+    dw = real(_diagonal(s)) + 0j if cplx else _diagonal(s)  # packed with complex V
+    return concatenate([expand_dims(dw, -2), matmul(v, _gaps(w) * s)], -2)
 
 
 eigh_p = primitive("eigh", _eigh_impl, (_eigh_vjp,), save="output",
