@@ -36,6 +36,8 @@ class DLPackExportError(BufferError, RuntimeError):
 
 # ---------------------------------------------------------------- DLPack
 
+_IMPORT_ERRORS = (BufferError, TypeError, ValueError, RuntimeError)
+
 
 def from_dlpack(x, /, *, device=None, copy=None) -> Tensor:
     """A tensor sharing the memory of ``x``, any object with ``__dlpack__``.
@@ -52,12 +54,11 @@ def from_dlpack(x, /, *, device=None, copy=None) -> Tensor:
             "takes lists and other array-likes)")
     try:
         array = np.from_dlpack(x, device=device, copy=copy)
-    except (BufferError, TypeError, ValueError, RuntimeError) as exc:
+    except _IMPORT_ERRORS as exc:
         # The exporter's words (e.g. torch's "use tensor.detach()") say what to do; say
         # whose they are, under the standard type (a library's own subclass, e.g. JAX's,
-        # is not one a user of chainrule would catch).
-        kind = DLPackExportError if isinstance(exc, DLPackExportError) else next(
-            k for k in (BufferError, TypeError, ValueError, RuntimeError) if isinstance(exc, k))
+        # is not one a user of chainrule would catch; ours, first, is kept).
+        kind = next(k for k in (DLPackExportError, *_IMPORT_ERRORS) if isinstance(exc, k))
         raise kind(f"from_dlpack: could not import the {type(x).__name__}: {exc}") from exc
     return wrap(array)
 
