@@ -23,6 +23,7 @@ import numpy as np
 from . import inplace, ops
 from .graph import bump_version, grad_state
 from .ops import ufuncs as uf
+from .ops.elementwise import LN2
 from .ops.shape import normalize_axis, shape_of
 from .tensor import Tensor, wrap
 
@@ -99,9 +100,6 @@ _REFUSED = {
     np.spacing: "np.spacing(x.numpy()) (its derivative is 0 almost everywhere, so no "
                 "gradient is lost)",
 }
-
-LN2 = math.log(2.0)
-
 
 # ---------------------------------------------------------------- the protocol
 
