@@ -20,7 +20,7 @@ from .. import ops
 from ..ops import ufuncs as ufunc_ops
 from ..tensor import Tensor
 from ..ufunc_dispatch import _UFUNCS
-from ._core import asarray_like, cast_to, float_result, ufunc_input_dtypes
+from ._core import asarray_like, cast_to, float_result, no_out, ufunc_input_dtypes
 
 _WEAK_SCALARS = (bool, int, float, complex)
 _WEAK = frozenset(_WEAK_SCALARS)
@@ -129,9 +129,7 @@ def sinc(x):
 
 def fix(x, out=None):
     """Rounded toward zero (NumPy's fix; not differentiable, as trunc)."""
-    if out is not None:
-        raise TypeError("numpy.fix: out= is not supported by chainrule.numpy (the result "
-                        "would be written outside the graph); use the returned tensor")
+    no_out("fix", out)
     x = asarray_like(x)
     return ops.trunc(x) if x.dtype.kind in "fc" else ops.copy(x)
 
