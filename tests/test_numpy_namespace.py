@@ -104,6 +104,18 @@ def test_python_floats_are_float64_and_float32_float16_keep_their_dtype():
         assert np.sum(x * 3).dtype == dtype
 
 
+@pytest.mark.parametrize("name", ["concatenate", "stack"])
+def test_joins_refuse_the_casts_numpy_refuses(name):
+    floats, ints = numpy.array([1.5, 2.5]), numpy.array([1, 2])
+    with pytest.raises(TypeError):
+        getattr(numpy, name)([floats, ints], dtype=int)  # NumPy's own refusal
+    with pytest.raises(TypeError, match=f"{name}: cannot cast an array of float64 to int64 "
+                                        "with casting='same_kind'"):
+        getattr(np, name)([floats, ints], dtype=int)
+    unsafe = getattr(np, name)([floats, ints], dtype=int, casting="unsafe")
+    numpy.testing.assert_array_equal(
+        unsafe.numpy(), getattr(numpy, name)([floats, ints], dtype=int, casting="unsafe"))
+
 def test_integers_promote_as_numpy_does():
     i = cr.tensor([1, 2, 3])
     f32 = cr.tensor([1.0, 2.0, 3.0], dtype="float32")

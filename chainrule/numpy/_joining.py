@@ -40,13 +40,18 @@ def join(arrays: list, axis: int, op: str, dtype=None, casting="same_kind") -> T
             raise ValueError(f"{op}: the input arrays must have the same shape except along "
                              f"axis {axis}; array 0 has shape {shapes[0]} and array {i} has "
                              f"shape {s}")
-    if dtype is None:
-        dtype = np.result_type(*(a.dtype for a in arrays))
+    return ops.concatenate(in_common_dtype(arrays, op, dtype, casting), axis)
+
+
+def in_common_dtype(arrays: list, op: str, dtype=None, casting="same_kind") -> list:
+    """The tensors in ``dtype`` (NumPy's common dtype when None), refusing, as NumPy does,
+    a cast that ``casting`` does not allow."""
+    dtype = np.result_type(*(a.dtype for a in arrays)) if dtype is None else np.dtype(dtype)
     for a in arrays:
         if not np.can_cast(a.dtype, dtype, casting):
-            raise TypeError(f"{op}: cannot cast an array of {a.dtype} to {np.dtype(dtype)} "
+            raise TypeError(f"{op}: cannot cast an array of {a.dtype} to {dtype} "
                             f"with casting={casting!r}")
-    return ops.concatenate([cast_to(a, dtype) for a in arrays], axis)
+    return [cast_to(a, dtype) for a in arrays]
 
 
 def vstack(tup, *, dtype=None, casting="same_kind") -> Tensor:

@@ -8,6 +8,7 @@ from .. import ops
 from ..tensor import Tensor
 from ._core import (_NOT_GIVEN, _holds_tensor, asarray_like, cast_to, no_out, result_dtype,
                     values_of)
+from ._joining import in_common_dtype
 
 __all__ = ["reshape", "ravel", "transpose", "squeeze", "expand_dims", "swapaxes", "moveaxis",
            "broadcast_to", "broadcast_arrays", "concatenate", "stack", "flip", "roll",
@@ -83,7 +84,7 @@ def _numeric_or_object(value):
     return asarray_like(value)
 
 
-def _joined(name, arrays, dtype):
+def _joined(name, arrays, dtype, casting):
     if isinstance(arrays, Tensor | np.ndarray):
         arrays = list(arrays)  # NumPy iterates an array's first axis
     if isinstance(arrays, str | bytes) or not hasattr(arrays, "__iter__"):
@@ -92,20 +93,19 @@ def _joined(name, arrays, dtype):
     tensors = [asarray_like(a) for a in arrays]
     if not tensors:
         raise ValueError(f"{name}: need at least one array to {name}")
-    target = np.dtype(dtype) if dtype is not None else result_dtype(*tensors)
-    return [cast_to(t, target) for t in tensors]
+    return in_common_dtype(tensors, name, dtype, casting)
 
 
 def concatenate(arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
     """Join arrays along an existing axis (flattened first when ``axis`` is None)."""
     no_out("concatenate", out)
-    return ops.concatenate(_joined("concatenate", arrays, dtype), axis)
+    return ops.concatenate(_joined("concatenate", arrays, dtype, casting), axis)
 
 
 def stack(arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
     """Join arrays of one shape along a new axis."""
     no_out("stack", out)
-    return ops.stack(_joined("stack", arrays, dtype), axis)
+    return ops.stack(_joined("stack", arrays, dtype, casting), axis)
 
 
 def flip(m, axis=None):
