@@ -236,7 +236,7 @@ def _call_with_options(name, op, inputs, kwargs):
     inputs = [_cast_input(name, x, target, casting) for x in inputs]
     result = op(*inputs)
     results = result if isinstance(result, tuple) else (result,)
-    results = tuple(r if np.result_type(r) == target else ops.astype(r, target)
+    results = tuple(r if r.dtype == target else ops.astype(r, target)
                     for r in results)
     return results if isinstance(result, tuple) else results[0]
 
