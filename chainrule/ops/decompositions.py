@@ -223,8 +223,8 @@ def _svd_vjp(g, ans, x, full):
     f = _gaps(s * s)
     s_inv = _safe_reciprocal(s)
     utgu, vtgv = matmul(_mT(u), gu), matmul(_mT(v), gv)
-    inner = (f * (utgu - _c(_mT(utgu), cplx))) * expand_dims(s, -2) \
-        + _diag_embed(gs, k, dtype) + expand_dims(s, -1) * (f * (vtgv - _c(_mT(vtgv), cplx)))
+    inner = (f * (utgu - _mH(utgu, cplx))) * expand_dims(s, -2) \
+        + _diag_embed(gs, k, dtype) + expand_dims(s, -1) * (f * (vtgv - _mH(vtgv, cplx)))
     if cplx:
         _check_phase_invariant(_diagonal(utgu) + _diagonal(vtgv), g, ans, "svd")
         inner = inner + _diag_embed(imag(_diagonal(utgu)) * s_inv * 1j, k, dtype)
@@ -248,20 +248,21 @@ def _svd_jvp(tangents, ans, x, full):
     k = shape_of(s)[-1]
     f = _gaps(s * s)
     s_inv = _safe_reciprocal(s)
-    p = matmul(matmul(_c(_mT(u), cplx), t), v)
+    uh = _mH(u, cplx)
+    p = matmul(matmul(uh, t), v)
     dss, sds = p * expand_dims(s, -2), expand_dims(s, -1) * p
-    inner_u = f * (dss + _c(_mT(dss), cplx))
+    inner_u = f * (dss + _mH(dss, cplx))
     if cplx:
         inner_u = inner_u + _diag_embed(imag(_diagonal(p)) * s_inv * 1j, k, ans.dtype)
     du = matmul(u, inner_u)
-    dv = matmul(v, f * (sds + _c(_mT(sds), cplx)))
+    dv = matmul(v, f * (sds + _mH(sds, cplx)))
     s_inv = expand_dims(s_inv, -2)
     if m > k:
         tv = matmul(t, v)
-        du = du + (tv - matmul(u, matmul(_c(_mT(u), cplx), tv))) * s_inv
+        du = du + (tv - matmul(u, matmul(uh, tv))) * s_inv
     if n > k:
-        thu = matmul(_c(_mT(t), cplx), u)
-        dv = dv + (thu - matmul(v, matmul(_c(_mT(v), cplx), thu))) * s_inv
+        thu = matmul(_mH(t, cplx), u)
+        dv = dv + (thu - matmul(v, matmul(_mH(v, cplx), thu))) * s_inv
     ds = real(_diagonal(p))
     return concatenate([du, expand_dims(ds + 0j if cplx else ds, -2), _c(dv, cplx)], -2)
 
