@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..primitive import primitive
+from .arithmetic import absolute, where
 
 
 def _is_complex(x) -> bool:
@@ -52,14 +53,12 @@ def _angle_rule(g, ans, x):
     # A real x has angle 0 or π: piecewise constant, so the cotangent is zero.
     if not _is_complex(x):
         return g * 0
-    from .arithmetic import absolute
     return g * conj(x * 1j) / _nonzero(absolute(x) ** 2)
 
 
 def _angle_jvp(tangents, ans, x):
     if not _is_complex(x):
         return tangents[0] * 0
-    from .arithmetic import absolute
     return imag(conj(x) * tangents[0]) / _nonzero(absolute(x) ** 2)
 
 
@@ -72,12 +71,10 @@ angle.__doc__ = ("The angle of x in the complex plane, in (-π, π]. Its derivat
 def _nonzero(r):
     """r with its zeros replaced by ones, so that a rule divides by |z|² safely at z = 0
     (where the numerator is zero too, and the derivative is taken as 0)."""
-    from .arithmetic import where
     return where(r == 0, 1.0, r)
 
 
 def unit(z):
     """z / |z| (0 at 0): |z|'s rules use its conjugate."""
-    from .arithmetic import absolute
     return z / _nonzero(absolute(z))
 
