@@ -60,11 +60,9 @@ def test_counterparts_are_found_by_module_and_name():
     assert counterpart(np.sum) is cnp.sum
     assert counterpart(np.concatenate) is cnp.concatenate
     assert counterpart(np.nanmedian) is None
-    linalg = [n for n in ("det", "inv", "norm") if hasattr(cnp.linalg, n)]
-    for name in linalg:
+    for name in ("det", "inv", "norm"):  # chainrule.numpy.linalg has them all
         assert counterpart(getattr(np.linalg, name)) is getattr(cnp.linalg, name)
-    fft = [n for n in ("fft", "rfft") if hasattr(cnp.fft, n)]
-    for name in fft:
+    for name in ("fft", "rfft"):
         assert counterpart(getattr(np.fft, name)) is getattr(cnp.fft, name)
 
 
