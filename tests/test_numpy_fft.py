@@ -234,7 +234,7 @@ ERRORS = [
     (lambda: F.fft(np.float64(1.0)), np.exceptions.AxisError, "fft: a 0-d input"),
     (lambda: F.ifft(X, norm="unitary"), ValueError, 'ifft: invalid norm \'unitary\'; use '
      '"backward" (the default), "ortho" or "forward"'),
-    (lambda: F.rfft(X, out=np.empty(3)), TypeError, "rfft: out= is not supported"),
+    (lambda: F.rfft(X, out=np.empty(3)), TypeError, "numpy.fft.rfft: out= is not supported"),
     (lambda: F.fftshift(X, axes=5), np.exceptions.AxisError, "fftshift: axis 5"),
     (lambda: F.ihfft(cr.tensor(Z)), TypeError, "ihfft: the input is complex (complex128) but "
      "ihfft transforms real signals; use fft"),

@@ -15,7 +15,7 @@ import numpy as np
 from ..ops import getitem, pad, roll
 from ..ops.fft import SWAPPED, fftn_p, irfftn_p, reverse, rfftn_p
 from ..ops.shape import normalize_axis
-from ._core import asarray_like
+from ._core import asarray_like, no_out
 
 __all__ = ["fft", "ifft", "fft2", "ifft2", "fftn", "ifftn", "rfft", "irfft", "rfft2",
            "irfft2", "rfftn", "irfftn", "hfft", "ihfft", "fftshift", "ifftshift",
@@ -34,13 +34,6 @@ def _norm(norm, name: str) -> str:
         raise ValueError(f'{name}: invalid norm {norm!r}; use "backward" (the default), '
                          '"ortho" or "forward"')
     return norm
-
-
-def _no_out(out, name: str) -> None:
-    if out is not None:
-        raise TypeError(f"{name}: out= is not supported (a result written into an existing "
-                        f"array would leave the graph); use the returned value, "
-                        f"e.g. y = {name}(a)")
 
 
 def _length(n, name: str, axis: int, shape: tuple) -> int:
@@ -116,7 +109,7 @@ def _fit(x, axes, sizes):
 
 
 def _complex(a, s, axes, norm, out, inverse: bool, name: str):
-    _no_out(out, name)
+    no_out(f"fft.{name}", out)
     x = asarray_like(a)
     norm = _norm(norm, name)
     axes, sizes = _axes_and_sizes(x, s, axes, name)
@@ -155,7 +148,7 @@ def ifft(a, n=None, axis=-1, norm=None, out=None):
 
 def _real_forward(a, s, axes, norm, out, name: str):
     """rfftn's steps: (the fitted input, axes, norm, last length)."""
-    _no_out(out, name)
+    no_out(f"fft.{name}", out)
     x = asarray_like(a)
     if x.dtype.kind == "c":
         raise TypeError(f"{name}: the input is complex ({x.dtype}) but {name} transforms real "
@@ -168,7 +161,7 @@ def _real_forward(a, s, axes, norm, out, name: str):
 def _real_inverse(a, s, axes, norm, out, name: str):
     """irfftn's steps: the halved spectrum fitted to n // 2 + 1 frequencies on the last
     axis (n defaults to 2 (m - 1) for m frequencies, as in NumPy)."""
-    _no_out(out, name)
+    no_out(f"fft.{name}", out)
     z = asarray_like(a)
     norm = _norm(norm, name)
     wanted = None if s is None else _sequence(s, name, "s")
