@@ -230,6 +230,9 @@ GRADS = {
     "gradient": (lambda x: cnp.gradient(x * x), (DISTINCT,)),
     "gradient coordinates": (lambda x, c: cnp.gradient(x ** 3, c, axis=1, edge_order=2),
                              (DISTINCT, COORDS[:4])),
+    "gradient evenly spaced coordinates": (  # the values do not make the steps constants
+        lambda x, c: cnp.gradient(x ** 3, c, axis=1, edge_order=2),
+        (DISTINCT, numpy.arange(4.0) * 0.5)),
     "gradient spacing edge_order 1": (lambda x, h: cnp.gradient(x, h, axis=0), (DISTINCT, 0.7)),
     "cross": (lambda a, b: cnp.cross(a, b), (R[:, :3], W)),
     "cross 2 and 3": (lambda a, b: cnp.cross(a, b, axisa=0), (R[:2, :3], W)),

@@ -86,10 +86,13 @@ def _spacings(varargs, f: Tensor, axes: tuple) -> list:
         if coordinates.dtype.kind in "biu":
             coordinates = cast_to(coordinates, np.dtype(np.float64))
         steps = diff(coordinates)
-        values = steps.numpy() if not isinstance(steps, Tensor) or steps._aux is None \
-            else None
-        if values is not None and values.size and (values == values[0]).all():
-            steps = ops.getitem(steps, 0)
+        # Evenly spaced constant coordinates take NumPy's uniform formula. Coordinates in
+        # a graph or a transform keep one step per interval: each coordinate's derivative
+        # goes through its own steps, whatever their values happen to be.
+        if not steps._requires_grad and steps._aux is None:
+            values = steps.numpy()
+            if values.size and (values == values[0]).all():
+                steps = ops.getitem(steps, 0)
         spacings.append(steps)
     return spacings
 
