@@ -193,14 +193,14 @@ def where(condition, x=_NOT_GIVEN, y=_NOT_GIVEN, /):
         return nonzero(condition)
     if x is _NOT_GIVEN or y is _NOT_GIVEN:
         raise ValueError("where: either both or neither of x and y should be given")
-    condition = asarray_like(condition)
+    condition = asarray_like(condition, np.dtype(bool))  # no copy when it is bool already
     x, y = (v if isinstance(v, bool | int | float | complex) else asarray_like(v)
             for v in (x, y))
     target = result_dtype(x, y)
     if not isinstance(x, Tensor) and not isinstance(y, Tensor):
         x = asarray_like(np.asarray(x, target))
     x, y = (cast_to(v, target) if isinstance(v, Tensor) else v for v in (x, y))
-    return ops.where(ops.astype(condition, np.dtype(bool)), x, y)
+    return ops.where(condition, x, y)
 
 
 def nonzero(a):

@@ -150,7 +150,7 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
             other = ops.transpose(other)
         x = concatenate([x, other], axis=0)
     if dtype is not None:
-        x = ops.astype(x, np.dtype(dtype))
+        x = convert(x, dtype)
     ddof = (0 if bias else 1) if ddof is None else ddof
     centered = x - ops.mean(x, 1, keepdims=True)
     other = ops.transpose(centered)
