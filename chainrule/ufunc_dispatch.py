@@ -127,7 +127,7 @@ def array_ufunc(self, ufunc, method, *inputs, **kwargs):
         op = _UFUNCS.get(ufunc) or _scipy_counterpart(ufunc)
         if op is None:
             raise TypeError(_unsupported(ufunc))
-        return _call_with_options(name, op, inputs, kwargs)
+        return _call_with_options(ufunc, name, op, inputs, kwargs)
     if method in ("reduce", "accumulate", "outer"):
         op = _UFUNCS.get(ufunc)
         if op is None or ufunc.nin != 2 or ufunc.nout != 1 or ufunc.signature:
@@ -136,7 +136,7 @@ def array_ufunc(self, ufunc, method, *inputs, **kwargs):
             raise ValueError(f"{name}.{method}: only binary ufuncs with one output have "
                              f"{method} (NumPy's rule)")
         if method == "outer":
-            return _outer(name, op, inputs, kwargs)
+            return _outer(ufunc, name, op, inputs, kwargs)
         if not _differentiable(op):
             return _on_values(ufunc, method, inputs, kwargs)
         return (_reduce if method == "reduce" else _accumulate)(ufunc, name, op, inputs[0],
@@ -207,7 +207,7 @@ def _differentiable(op) -> bool:
 _CASTINGS = ("no", "equiv", "safe", "same_kind", "unsafe")
 
 
-def _call_with_options(name, op, inputs, kwargs):
+def _call_with_options(ufunc, name, op, inputs, kwargs):
     """``dtype=`` and ``casting=`` honoured; ``order=`` and ``subok=True`` accepted (a
     result is always a new tensor); the others refused by name."""
     dtype = kwargs.pop("dtype", None)
@@ -233,7 +233,7 @@ def _call_with_options(name, op, inputs, kwargs):
     if dtype is None:
         return op(*inputs)
     target = np.dtype(dtype)
-    inputs = [_cast_input(name, x, target, casting) for x in inputs]
+    inputs = _cast_inputs(ufunc, name, inputs, target, casting)
     result = op(*inputs)
     results = result if isinstance(result, tuple) else (result,)
     results = tuple(r if r.dtype == target else ops.astype(r, target)
@@ -241,16 +241,34 @@ def _call_with_options(name, op, inputs, kwargs):
     return results if isinstance(result, tuple) else results[0]
 
 
-def _cast_input(name, x, target, casting):
-    if isinstance(x, bool | int | float | complex):
-        return x  # weak: it takes the tensor's dtype
-    dtype = x.dtype if isinstance(x, Tensor | np.ndarray) else np.asarray(x).dtype
-    if not np.can_cast(dtype, target, casting):
-        raise TypeError(f"{name}: cannot cast an input of dtype {dtype} to dtype={target} "
-                        f"with casting={casting!r}; pass casting='unsafe' or convert it")
-    if dtype == target or target.kind not in "fc":
-        return x
-    return ops.astype(x, target) if isinstance(x, Tensor) else np.asarray(x, dtype=target)
+_WEAK_SCALARS = (bool, int, float, complex)
+
+
+def _cast_inputs(ufunc, name, inputs, target, casting):
+    """The inputs in the dtypes of the loop NumPy picks for outputs of dtype ``target``
+    (dtype=int64 on int32 inputs computes in int64; dtype=bool on a comparison leaves
+    its float inputs alone); Python scalars stay weak."""
+    dtypes = [x.__class__ if isinstance(x, _WEAK_SCALARS) else
+              x.dtype if isinstance(x, Tensor | np.ndarray | np.generic) else
+              np.asarray(x).dtype for x in inputs]
+    try:
+        loop = ufunc.resolve_dtypes(tuple(dtypes) + (None,) * ufunc.nout,
+                                    signature=(None,) * ufunc.nin + (target,) * ufunc.nout,
+                                    casting="unsafe")
+    except TypeError as exc:  # no loop for dtype= (UFuncTypeError is a TypeError)
+        raise TypeError(f"{name}: {exc}") from None
+    cast = []
+    for x, dtype, wanted in zip(inputs, dtypes, loop):
+        if isinstance(x, _WEAK_SCALARS) or dtype == wanted:
+            cast.append(x)
+            continue
+        if not np.can_cast(dtype, wanted, casting):
+            raise TypeError(f"{name}: cannot cast an input of dtype {dtype} to dtype={target} "
+                            f"with casting={casting!r} (NumPy computes it in {wanted}); pass "
+                            "casting='unsafe' or convert it")
+        cast.append(ops.astype(x, wanted) if isinstance(x, Tensor)
+                    else np.asarray(x, dtype=wanted))
+    return cast
 
 
 # ---------------------------------------------------------------- out=
@@ -430,9 +448,9 @@ def _accumulate(ufunc, name, op, x, kwargs):
     return ops.moveaxis(ops.stack(steps, 0), 0, axis) if steps else ops.copy(x)
 
 
-def _outer(name, op, inputs, kwargs):
+def _outer(ufunc, name, op, inputs, kwargs):
     a, b = (x if isinstance(x, Tensor) else np.asarray(x) for x in inputs)
     a = ops.reshape(a, shape_of(a) + (1,) * len(shape_of(b)))  # (shapes seen inside vmap)
     if kwargs:
-        return _call_with_options(f"{name}.outer", op, (a, b), kwargs)
+        return _call_with_options(ufunc, f"{name}.outer", op, (a, b), kwargs)
     return op(a, b)

@@ -400,6 +400,21 @@ def test_dtype_is_honoured_and_recorded():
     assert reduced.dtype == np.float64 and reduced.requires_grad
 
 
+def test_dtype_picks_numpys_loop_for_integers_and_comparisons():
+    # dtype= fixes the output; the inputs are computed in the loop NumPy picks for it
+    big, small = np.array([2 ** 31 - 1], np.int32), np.array([3], np.int8)
+    for call in (lambda a, b: np.add(a, a, dtype=np.int64),
+                 lambda a, b: np.multiply(b, 100, dtype=np.int16),
+                 lambda a, b: np.multiply.outer(b, b * 40, dtype=np.int16),
+                 lambda a, b: np.less(a, 7, dtype=bool)):
+        expected = call(big, small)
+        got = call(cr.tensor(big), cr.tensor(small))
+        assert got.dtype == expected.dtype
+        np.testing.assert_array_equal(got.numpy(), expected)
+    with pytest.raises(TypeError, match=r"numpy.sin: .*no loop|numpy.sin: .*No loop"):
+        np.sin(f64([0.5]), dtype=np.int64)
+
+
 def test_casting_is_checked_as_numpy_does():
     x = f64([0.5, 1.5], requires_grad=True)
     with pytest.raises(TypeError, match=r"numpy.add: cannot cast an input of dtype float64 "
