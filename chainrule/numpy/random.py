@@ -29,6 +29,7 @@ import functools
 import numpy.random as _npr
 
 from chainrule.inplace import setitem
+from chainrule.numpy._core import _holds_tensor
 from chainrule.tensor import Tensor
 
 __all__ = list(_npr.__all__)
@@ -39,10 +40,10 @@ _AS_IS = {"Generator", "RandomState", "SeedSequence", "BitGenerator", "MT19937",
 _INDEXING = {"choice", "permutation"}  # draws that pick from their argument
 
 
-def _constant(value, function: str, argument: str):
+def _constant(value, function: str, argument):
     """``value`` as NumPy sees it; a tensor (also inside a list or tuple) that requires
     grad or is being transformed (its tangents, or its data the whole vmap batch) is
-    refused, any other is its data."""
+    refused, any other is its data. ``argument``: the keyword, or the position."""
     if isinstance(value, Tensor):
         if value._requires_grad or value._aux is not None:
             fix = ("index with drawn positions instead, x[np.random.permutation(len(x))] "
@@ -51,12 +52,14 @@ def _constant(value, function: str, argument: str):
                    "np.random.standard_normal(size)")
             what = ("requires grad" if value._aux is None else
                     "is being transformed (jvp, vmap)")
+            if isinstance(argument, int):
+                argument = f"argument {argument}"
             raise TypeError(
                 f"numpy.random.{function}: {argument} is a tensor that {what} "
                 f"(shape {value.shape}); random draws are not differentiated, so its "
                 f"derivative would be lost: {fix}, or pass x.detach() for a constant")
         return value._data
-    if isinstance(value, list | tuple):
+    if isinstance(value, list | tuple) and _holds_tensor(value):  # others pass as they are
         return type(value)(_constant(v, function, argument) for v in value)
     return value
 
@@ -66,7 +69,7 @@ def _wrap(name: str):
 
     @functools.wraps(draw)
     def function(*args, **kwargs):
-        args = [_constant(a, name, f"argument {i}") for i, a in enumerate(args)]
+        args = [_constant(a, name, i) for i, a in enumerate(args)]
         kwargs = {k: _constant(v, name, k) for k, v in kwargs.items()}
         return draw(*args, **kwargs)
     function.__module__ = __name__
