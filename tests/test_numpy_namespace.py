@@ -427,6 +427,7 @@ _VMAPPED = {
     "linspace": lambda x: np.linspace(x[0], x[1], 4), "full": lambda x: np.full((2,), x[0]),
     "average": lambda x: np.average(x, weights=numpy.arange(5.0)),
     "cumulative_sum": lambda x: np.cumulative_sum(x, include_initial=True),
+    "array (a copy)": lambda x: np.array(x) * 2,
 }
 
 
@@ -439,6 +440,14 @@ def test_functions_work_inside_vmap_as_in_a_loop(name):
     looped = numpy.stack([f(cr.tensor(row)).numpy() for row in rows])
     numpy.testing.assert_allclose(batched, looped, rtol=1e-12)
 
+
+def test_copies_keep_the_tangents_of_forward_mode():
+    x = numpy.array([1.0, 2.0])
+    for copy in (np.array, lambda t: np.asarray(t, copy=True), lambda t: np.full((2,), t[1])):
+        numpy.testing.assert_array_equal(cr.jacfwd(lambda t: copy(t) ** 2)(x).numpy(),
+                                         cr.jacrev(lambda t: copy(t) ** 2)(x).numpy())
+    numpy.testing.assert_array_equal(cr.jacfwd(lambda t: np.array(t) ** 2)(x).numpy(),
+                                     numpy.diag(2 * x))
 
 def test_value_functions_refuse_vmap():
     with pytest.raises(TypeError, match="not supported inside vmap, where a tensor holds the "

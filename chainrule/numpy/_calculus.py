@@ -15,7 +15,7 @@ from numpy.lib.array_utils import normalize_axis_tuple
 from .. import ops
 from ..tensor import Tensor
 from ._convert import axis_index
-from ._core import _NOT_GIVEN, asarray_like, cast_to
+from ._core import _NOT_GIVEN, asarray_like, cast_to, traced
 from ._joining import join
 
 __all__ = ["diff", "gradient"]
@@ -89,7 +89,7 @@ def _spacings(varargs, f: Tensor, axes: tuple) -> list:
         # Evenly spaced constant coordinates take NumPy's uniform formula. Coordinates in
         # a graph or a transform keep one step per interval: each coordinate's derivative
         # goes through its own steps, whatever their values happen to be.
-        if not steps._requires_grad and steps._aux is None:
+        if not traced(steps):
             values = steps.numpy()
             if values.size and (values == values[0]).all():
                 steps = ops.getitem(steps, 0)

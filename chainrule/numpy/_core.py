@@ -17,7 +17,7 @@ from ..creation import as_ndarray
 from ..tensor import Tensor, wrap
 
 __all__ = ["asarray_like", "cast_to", "convert", "values_of", "float_result", "result_dtype",
-           "ufunc_input_dtypes", "no_out", "unsupported_keywords"]
+           "traced", "ufunc_input_dtypes", "no_out", "unsupported_keywords"]
 
 # Python scalars are "weak" in NumPy 2: next to an array they take its dtype. A cache key
 # holds their type; promotion is asked with a sample value, since NumPy reads the type
@@ -99,6 +99,12 @@ def values_of(x) -> np.ndarray:
             "tests or text: it has no derivative) and is not supported inside vmap, where "
             "a tensor holds the whole batch; call it outside the vmapped function")
     return x._data
+
+
+def traced(x: Tensor) -> bool:
+    """Whether x is in a graph or a transform (tangents, a batch): its values alone would
+    lose something."""
+    return x._requires_grad or x._aux is not None
 
 
 def cast_to(x: Tensor, dtype) -> Tensor:

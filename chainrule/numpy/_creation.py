@@ -7,7 +7,7 @@ import numpy as np
 
 from .. import creation, ops
 from ..tensor import Tensor, wrap
-from ._core import asarray_like, cast_to
+from ._core import asarray_like, cast_to, traced
 
 __all__ = ["array", "asarray", "asanyarray", "ascontiguousarray", "zeros", "ones", "empty",
            "full", "zeros_like", "ones_like", "empty_like", "full_like", "eye", "identity",
@@ -25,7 +25,8 @@ def array(object, dtype=None, *, copy=True, order="K", subok=False, ndmin=0,  # 
     dtype = _dtype(dtype, "array")
     result = asarray_like(object, dtype)
     if copy and (result is object or isinstance(object, np.ndarray)):
-        result = ops.copy(result) if result._requires_grad else wrap(result._data.copy())
+        # A value in a graph or a transform (tangents, a batch) is copied by a recorded op.
+        result = ops.copy(result) if traced(result) else wrap(result._data.copy())
     if result.ndim < ndmin:
         result = ops.reshape(result, (1,) * (ndmin - result.ndim) + result.shape)
     return result
@@ -63,7 +64,7 @@ def full(shape, fill_value, dtype=None, order="C", *, device=None, like=None):
     fill = asarray_like(fill_value)
     dtype = _dtype(dtype, "full") or fill.dtype
     target = creation._shape(shape, "full")
-    if fill._requires_grad or fill._aux is not None:  # in a graph or a transform
+    if traced(fill):
         return ops.broadcast_to(cast_to(fill, dtype), target)
     return wrap(np.full(target, fill._data, dtype, order))
 
