@@ -24,7 +24,7 @@ from . import inplace, ops
 from .graph import bump_version, grad_state
 from .ops import ufuncs as uf
 from .ops.elementwise import LN2
-from .ops.shape import normalize_axis, shape_of
+from .ops.shape import normalize_axis, normalize_axes, shape_of
 from .tensor import Tensor, wrap
 
 
@@ -381,7 +381,25 @@ def _reduce(ufunc, name, op, x, kwargs):
     if where is not True:
         raise TypeError(f"{name}: where= is not supported on chainrule tensors for "
                         f"{ufunc.__name__}, which is folded element by element")
-    return _fold(name, op, x, _fold_axis(name, ufunc, x, axis), keepdims, initial)
+    axes = _fold_axes(name, ufunc, x, axis)
+    if not axes:
+        return x
+    if _reduced_size(x, axes) == 0:
+        if initial is _NO_VALUE:
+            initial = ufunc.identity  # hypot's 0; None for most
+        if initial is None:
+            raise ValueError(f"{name}: zero-size reduction over axis {axis} of shape "
+                             f"{x.shape} has no identity; give initial=")
+        return ops.sum(x, axes, keepdims=keepdims) * 0 + initial  # no values: initial
+    if len(axes) == 1:
+        return _fold(op, x, axes[0], keepdims, initial)
+    # Reorderable (NumPy's flag, for fmax, fmin, hypot): one axis at a time, then initial.
+    result = x
+    for a in axes:
+        result = _fold(op, result, a, True, _NO_VALUE)
+    if initial is not _NO_VALUE:
+        result = op(initial, result)
+    return result if keepdims else ops.squeeze(result, axes)
 
 
 def _reduced_size(x, axis) -> int:
@@ -392,20 +410,27 @@ def _reduced_size(x, axis) -> int:
     return math.prod(shape[a] for a in axes) if shape else 1
 
 
-def _fold_axis(name, ufunc, x, axis):
-    if isinstance(axis, tuple | list):
-        if len(axis) > 1:
-            raise ValueError(f"{name}: {ufunc.__name__} is not reorderable, so at most one "
-                             f"axis may be given (NumPy's rule), got axis={axis}")
-        if not axis:
-            return ()
-        axis = axis[0]
+@functools.cache
+def _reorderable(ufunc) -> bool:
+    """Whether NumPy reduces ``ufunc`` over several axes at once (its flag is not public)."""
+    try:
+        ufunc.reduce(np.ones((1, 1)), axis=None)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _fold_axes(name, ufunc, x, axis) -> tuple:
+    """The axes to fold along, sorted; one unless NumPy may reorder the ufunc."""
     if axis is None:
-        if x.ndim > 1:
+        if x.ndim > 1 and not _reorderable(ufunc):
             raise ValueError(f"{name}: {ufunc.__name__} is not reorderable, so axis=None "
                              f"needs at most a 1-d tensor, got shape {x.shape}")
-        axis = 0
-    return normalize_axis(axis, x.ndim, name, x.shape)
+        return tuple(range(x.ndim)) or (0,)
+    if isinstance(axis, tuple | list) and len(axis) > 1 and not _reorderable(ufunc):
+        raise ValueError(f"{name}: {ufunc.__name__} is not reorderable, so at most one "
+                         f"axis may be given (NumPy's rule), got axis={axis}")
+    return normalize_axes(axis, x.ndim, name, x.shape)
 
 
 def _slices(x, axis) -> list:
@@ -414,16 +439,10 @@ def _slices(x, axis) -> list:
     return [moved[i] for i in range(moved.shape[0])]
 
 
-def _fold(name, op, x, axis, keepdims, initial):
-    """op(...op(op(x[0], x[1]), x[2])..., x[n-1]) along axis (initial first if given)."""
-    if axis == ():
-        return x
+def _fold(op, x, axis, keepdims, initial):
+    """op(...op(op(x[0], x[1]), x[2])..., x[n-1]) along a non-empty axis (initial first
+    if given)."""
     items = _slices(x, axis)
-    if not items:
-        if initial is _NO_VALUE:
-            raise ValueError(f"{name}: zero-size reduction over axis {axis} of shape "
-                             f"{x.shape} has no identity; give initial=")
-        return ops.sum(x, axis, keepdims=keepdims) * 0 + initial  # no values: initial
     if initial is not _NO_VALUE:
         items.insert(0, initial)  # op broadcasts it against the first slice
     result = functools.reduce(op, items)
@@ -441,7 +460,7 @@ def _accumulate(ufunc, name, op, x, kwargs):
         raise ValueError(f"{name}: cannot accumulate on a 0-d tensor (NumPy's rule)")
     if axis is None or isinstance(axis, tuple | list):
         raise TypeError(f"{name}: axis must be an int, got {axis!r}")
-    axis = _fold_axis(name, ufunc, x, axis)
+    axis = normalize_axis(axis, x.ndim, name, x.shape)
     if ufunc in _SCANS:
         return _SCANS[ufunc](x, axis)
     steps = list(itertools.accumulate(_slices(x, axis), op))

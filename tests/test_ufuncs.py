@@ -286,6 +286,8 @@ METHOD_CALLS = [
     lambda x: np.divide.reduce(x, axis=0, keepdims=True),
     lambda x: np.hypot.reduce(x, axis=0, initial=1.0),
     lambda x: np.fmax.reduce(x, axis=1),
+    lambda x: np.fmin.reduce(x, axis=None),  # fmax, fmin and hypot are reorderable
+    lambda x: np.hypot.reduce(x, axis=(1, 0), keepdims=True, initial=0.5),
     lambda x: np.add.accumulate(x, axis=1),
     lambda x: np.multiply.accumulate(x),
     lambda x: np.maximum.accumulate(x, axis=1),
@@ -298,7 +300,7 @@ METHOD_IDS = [
     "add", "add-axis1-keepdims", "add-None-initial", "add-where", "multiply-initial-where",
     "maximum", "minimum-keepdims", "maximum-initial-where", "logaddexp",
     "logaddexp-where-initial", "logaddexp2-initial", "subtract", "divide-keepdims",
-    "hypot-initial", "fmax", "add.accumulate", "multiply.accumulate", "maximum.accumulate",
+    "hypot-initial", "fmax", "fmin-None", "hypot-axes-keepdims-initial", "add.accumulate", "multiply.accumulate", "maximum.accumulate",
     "subtract.accumulate", "multiply.outer", "subtract.outer", "hypot.outer"
 ]
 
@@ -332,6 +334,10 @@ def test_reduce_of_an_empty_axis_with_initial():
     x = f64(np.zeros((0, 2)), requires_grad=True)
     np.testing.assert_array_equal(np.maximum.reduce(x, axis=0, initial=-3.0).numpy(), [-3, -3])
     np.testing.assert_array_equal(np.add.reduce(x, axis=0, initial=1.0).numpy(), [1, 1])
+    # hypot has an identity (0), which NumPy's empty reduction gives
+    np.testing.assert_array_equal(np.hypot.reduce(x, axis=0).numpy(), [0, 0])
+    with pytest.raises(ValueError, match=r"numpy.fmax.reduce: zero-size reduction"):
+        np.fmax.reduce(x, axis=0)
 
 
 def test_folds_take_initial_as_numpy_does_next_to_inf_and_nan():
