@@ -2,6 +2,7 @@
 the function. (Single array-likes go through ``_core.asarray_like``.)"""
 from __future__ import annotations
 
+import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
 from ..tensor import Tensor
@@ -9,11 +10,13 @@ from ._core import asarray_like
 
 
 def sequence_of_tensors(arrays, op: str) -> list:
-    """The ``tup`` of vstack and friends as tensors. NumPy wants a list or tuple (not a
-    generator, nor one array to iterate over)."""
-    if isinstance(arrays, Tensor) or not isinstance(arrays, (list, tuple)):
-        raise TypeError(f"{op}: arrays to stack must be passed as a list or tuple of "
-                        f"arrays, got {type(arrays).__name__}")
+    """The arrays that concatenate, stack, vstack and friends join, as tensors. As in
+    NumPy: a list or tuple, or one array whose first axis is iterated; not a generator."""
+    if isinstance(arrays, Tensor | np.ndarray):
+        arrays = list(arrays)
+    elif not isinstance(arrays, list | tuple):
+        raise TypeError(f"{op}: arrays to join must be passed as a list or tuple of "
+                        f"arrays (or one array to iterate over), got {type(arrays).__name__}")
     return [asarray_like(a) for a in arrays]
 
 

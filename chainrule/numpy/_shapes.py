@@ -8,6 +8,7 @@ from .. import ops
 from ..tensor import Tensor
 from ._core import (_NOT_GIVEN, _holds_tensor, asarray_like, cast_to, no_out, result_dtype,
                     values_of)
+from ._convert import sequence_of_tensors
 from ._joining import in_common_dtype
 
 __all__ = ["reshape", "ravel", "transpose", "squeeze", "expand_dims", "swapaxes", "moveaxis",
@@ -85,12 +86,7 @@ def _numeric_or_object(value):
 
 
 def _joined(name, arrays, dtype, casting):
-    if isinstance(arrays, Tensor | np.ndarray):
-        arrays = list(arrays)  # NumPy iterates an array's first axis
-    if isinstance(arrays, str | bytes) or not hasattr(arrays, "__iter__"):
-        raise TypeError(f"{name}: expected a sequence of arrays (a list or tuple), got "
-                        f"{type(arrays).__name__}")
-    tensors = [asarray_like(a) for a in arrays]
+    tensors = sequence_of_tensors(arrays, name)
     if not tensors:
         raise ValueError(f"{name}: need at least one array to {name}")
     return in_common_dtype(tensors, name, dtype, casting)
