@@ -10,6 +10,7 @@ from ._core import (_NOT_GIVEN, _holds_tensor, asarray_like, cast_to, no_out, re
                     values_of)
 from ._convert import sequence_of_tensors
 from ._joining import in_common_dtype
+from ._rearranging import _one_or_tuple
 
 __all__ = ["reshape", "ravel", "transpose", "squeeze", "expand_dims", "swapaxes", "moveaxis",
            "broadcast_to", "broadcast_arrays", "concatenate", "stack", "flip", "roll",
@@ -148,13 +149,11 @@ def astype(x, dtype, /, *, copy=True, device=None):
 
 
 def atleast_1d(*arys):
-    results = [ops.atleast_1d(asarray_like(a)) for a in arys]
-    return results[0] if len(results) == 1 else tuple(results)
+    return _one_or_tuple([ops.atleast_1d(asarray_like(a)) for a in arys])
 
 
 def atleast_2d(*arys):
-    results = [ops.atleast_2d(asarray_like(a)) for a in arys]
-    return results[0] if len(results) == 1 else tuple(results)
+    return _one_or_tuple([ops.atleast_2d(asarray_like(a)) for a in arys])
 
 
 def _sized(a):
