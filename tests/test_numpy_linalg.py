@@ -242,6 +242,16 @@ def test_cond_matches_numpy(p):
     assert numpy.allclose(value(la.cond(STACK, p)), numpy.linalg.cond(STACK, p))
 
 
+@pytest.mark.parametrize("p", ["fro", 1, -1, numpy.inf, -numpy.inf])
+def test_cond_of_a_singular_matrix_is_inf_as_in_numpy(p):
+    # It raised inv's LinAlgError, for the whole stack.
+    stack = numpy.stack([numpy.array([[1.0, 2.0], [2.0, 4.0]]), A3[:2, :2]])
+    want = numpy.linalg.cond(stack, p)
+    assert numpy.isinf(want[0]) and numpy.isfinite(want[1])
+    assert numpy.allclose(value(la.cond(stack, p)), want)
+    assert numpy.isinf(la.cond(stack[0], p).item())
+
+
 # ---------------------------------------------------------------- derivatives
 #
 # Every function to second order, forward and reverse, on single matrices and stacks.

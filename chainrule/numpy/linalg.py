@@ -365,7 +365,21 @@ def cond(x, p=None):
         s = svdvals(x)
         return s[..., 0] / s[..., -1] if p != -2 else s[..., -1] / s[..., 0]
     _square(x, "cond")
-    return norm(x, p, axis=(-2, -1)) * norm(inv(x), p, axis=(-2, -1))
+    try:
+        return norm(x, p, axis=(-2, -1)) * norm(inv(x), p, axis=(-2, -1))
+    except LinAlgError:  # as NumPy: inf for each singular matrix (of a stack)
+        pass
+    values = values_of(x)
+    singular = np.zeros(values.shape[:-2], dtype=bool)
+    for index in np.ndindex(singular.shape):
+        try:
+            np.linalg.inv(values[index])
+        except LinAlgError:
+            singular[index] = True
+    eye = np.eye(values.shape[-1], dtype=values.dtype)
+    regular = ops.where(singular[..., None, None], eye, x)
+    finite = norm(regular, p, axis=(-2, -1)) * norm(inv(regular), p, axis=(-2, -1))
+    return ops.where(singular, np.inf, finite)
 
 
 # ---------------------------------------------------------------- norms
