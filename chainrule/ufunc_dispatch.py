@@ -345,10 +345,11 @@ def _method_options(name, x, kwargs, allowed):
 
 
 # The reductions that chainrule has as one op: (reduction, the value a where= mask fills
-# in, how the initial value joins the result).
+# in, how the initial value joins the result). The fills are Python numbers, weak, so an
+# integer tensor stays integer; where ±inf cannot be, the initial value fills in.
 _REDUCTIONS = {
-    np.add: (ops.sum, 0.0, ops.add),
-    np.multiply: (ops.prod, 1.0, ops.multiply),
+    np.add: (ops.sum, 0, ops.add),
+    np.multiply: (ops.prod, 1, ops.multiply),
     np.maximum: (ops.max, -math.inf, ops.maximum),
     np.minimum: (ops.min, math.inf, ops.minimum),
     np.logaddexp: (ops.logsumexp, -math.inf, uf.logaddexp),
@@ -373,6 +374,8 @@ def _reduce(ufunc, name, op, x, kwargs):
             if initial is _NO_VALUE and ufunc.identity is None:
                 raise ValueError(f"{name}: {ufunc.__name__} has no identity, so a where= "
                                  "mask needs initial= (NumPy's rule)")
+            if x.dtype.kind not in "fc" and math.isinf(fill):
+                fill = initial  # maximum and minimum of integers (initial= is required)
             x = ops.where(where, x, fill)
         if initial is not _NO_VALUE and _reduced_size(x, axis) == 0:
             return ops.sum(x, axis, keepdims=keepdims) * 0 + initial  # no values: initial

@@ -330,6 +330,17 @@ def test_logical_reduce_runs_on_the_values():
     assert isinstance(out, cr.Tensor) and out.item() is True
 
 
+def test_masked_reductions_of_integers_stay_integer():
+    ints = np.array([[1, 2, 3], [4, 5, 6]])
+    for call in (lambda x: np.add.reduce(x, axis=1, where=MASK),
+                 lambda x: np.multiply.reduce(x, axis=1, where=MASK),
+                 lambda x: np.maximum.reduce(x, axis=1, where=MASK, initial=2),
+                 lambda x: np.minimum.reduce(x, axis=1, where=MASK, initial=9)):
+        expected, got = call(ints), call(cr.tensor(ints))
+        assert got.dtype == expected.dtype
+        np.testing.assert_array_equal(got.numpy(), expected)
+
+
 def test_reduce_of_an_empty_axis_with_initial():
     x = f64(np.zeros((0, 2)), requires_grad=True)
     np.testing.assert_array_equal(np.maximum.reduce(x, axis=0, initial=-3.0).numpy(), [-3, -3])
