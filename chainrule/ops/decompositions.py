@@ -389,7 +389,7 @@ def _pinv_impl(x, options):
 
 def _pinv_vjp(g, ans, x, options):
     cplx = ans.dtype.kind == "c"
-    p, pt, cp, cx, gh = ans, _mT(ans), _c(ans, cplx), _c(x, cplx), _mH(g, cplx)
+    pt, cp, cx, gh = _mT(ans), _c(ans, cplx), _c(x, cplx), _mH(g, cplx)
     left = matmul(gh, matmul(cp, pt))
     right = matmul(matmul(pt, cp), gh)
     return (-matmul(matmul(pt, g), pt) + left - matmul(cx, matmul(cp, left))
