@@ -641,3 +641,17 @@ def test_mixed_power_derivative_at_zero_exponent_is_kept():
     # Moving the base at y = 0 must not lose d²/dx dy x**y = x**-1 (at x != 0).
     h = cr.hessian(lambda x, y: x ** y, argnums=(0, 1))(f64(2.0), f64(0.0))
     np.testing.assert_allclose(h[0][1].item(), 0.5)
+
+
+def test_chainrule_numpy_takes_positional_outs_as_numpy_does():
+    import chainrule.numpy as cnp
+    quotient, rest = np.zeros(2), np.zeros(2)
+    got = cnp.divmod(f64([5.0, 7.0]), 3.0, quotient, rest)
+    assert got[0] is quotient and got[1] is rest
+    np.testing.assert_array_equal(quotient, [1.0, 2.0])
+    np.testing.assert_array_equal(rest, [2.0, 1.0])
+    target = np.zeros(2)
+    assert cnp.add(f64([1.0, 2.0]), 1.0, target) is target
+    np.testing.assert_array_equal(target, [2.0, 3.0])
+    with pytest.raises(TypeError, match=r"add\(\) takes 2 positional arguments but 4"):
+        cnp.add(1.0, 2.0, target, target)

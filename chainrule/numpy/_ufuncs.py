@@ -40,7 +40,7 @@ def _prepare(ufunc, args) -> list:
 
 
 def _wrap_ufunc(name: str, ufunc, op):
-    nin = ufunc.nin
+    nin, nout = ufunc.nin, ufunc.nout
     # The per-op overhead is what loops feel: a tensor whose dtype NumPy computes the
     # ufunc in (a float tensor, for most) goes straight to the op; the answer is cached
     # per dtype. Everything else takes the general path.
@@ -72,9 +72,10 @@ def _wrap_ufunc(name: str, ufunc, op):
                 if direct:
                     return op(x, y)
         if len(args) != nin:
-            if len(args) == nin + 1 and "out" not in kwargs:
-                kwargs["out"] = args[-1]  # NumPy's positional out
-                args = args[:-1]
+            if nin < len(args) <= nin + nout and "out" not in kwargs:
+                outs = args[nin:]  # NumPy's positional out (one per output, or the first)
+                kwargs["out"] = outs[0] if nout == 1 else outs + (None,) * (nout - len(outs))
+                args = args[:nin]
             else:
                 raise TypeError(f"{name}() takes {nin} positional argument"
                                 f"{'s' if nin > 1 else ''} but {len(args)} were given")
