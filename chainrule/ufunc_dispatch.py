@@ -248,8 +248,9 @@ def _cast_inputs(ufunc, name, inputs, target, casting):
     """The inputs in the dtypes of the loop NumPy picks for outputs of dtype ``target``
     (dtype=int64 on int32 inputs computes in int64; dtype=bool on a comparison leaves
     its float inputs alone); Python scalars stay weak."""
-    dtypes = [x.__class__ if isinstance(x, _WEAK_SCALARS) else
-              x.dtype if isinstance(x, Tensor | np.ndarray | np.generic) else
+    dtypes = [x.dtype if isinstance(x, Tensor | np.ndarray | np.generic) else
+              np.dtype(bool) if isinstance(x, bool) else
+              x.__class__ if isinstance(x, _WEAK_SCALARS) else
               np.asarray(x).dtype for x in inputs]
     try:
         loop = ufunc.resolve_dtypes(tuple(dtypes) + (None,) * ufunc.nout,

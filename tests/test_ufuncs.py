@@ -426,7 +426,9 @@ def test_dtype_picks_numpys_loop_for_integers_and_comparisons():
     for call in (lambda a, b: np.add(a, a, dtype=np.int64),
                  lambda a, b: np.multiply(b, 100, dtype=np.int16),
                  lambda a, b: np.multiply.outer(b, b * 40, dtype=np.int16),
-                 lambda a, b: np.less(a, 7, dtype=bool)):
+                 lambda a, b: np.less(a, 7, dtype=bool),
+                 lambda a, b: np.add(b, True, dtype=np.int16),
+                 lambda a, b: np.multiply(a, 0.5, dtype=np.float64)):
         expected = call(big, small)
         got = call(cr.tensor(big), cr.tensor(small))
         assert got.dtype == expected.dtype
