@@ -2,7 +2,7 @@
 VJP for (``autograd.core.primitive_vjps``) in autograd.numpy, .numpy.linalg, .numpy.fft,
 .scipy.special and .scipy.stats has a counterpart of the same name in chainrule.numpy,
 .numpy.linalg, .numpy.fft, chainrule.scipy.special, and (stats: the distribution object
-with that method) chainrule.scipy.stats, unless it is in EXEMPT or KNOWN_GAPS below, each
+with that method) chainrule.scipy.stats, unless it is in EXEMPT below, each
 with its reason. A function autograd adds, or a counterpart chainrule loses, fails
 test_no_gaps; a stale exemption fails too, so the lists stay true.
 
@@ -92,11 +92,6 @@ EXEMPT = {
         ("_solvers", "solve_sylvester"))},
 }
 
-# Real gaps, known and not yet closed (none now: keep the entries here, each with its
-# reason, when autograd gains a function chainrule lacks).
-KNOWN_GAPS: dict[str, str] = {}
-
-
 def _registered(value, vjps) -> bool:
     try:
         return value in vjps
@@ -159,24 +154,18 @@ def coverage(vjps) -> tuple[list[str], set[str]]:
 
 def test_no_gaps():
     gaps, _ = coverage(primitive_vjps)
-    new = [key for key in gaps if key not in KNOWN_GAPS]
+    new = sorted(gaps)
     assert not new, (
         "HIPS autograd differentiates these and chainrule has no counterpart: "
         f"{new}; add them to chainrule (chainrule.numpy, chainrule.scipy.special, ...), or "
         "to EXEMPT in this file with the reason")
 
 
-def test_the_known_gaps_are_still_gaps():
-    gaps, _ = coverage(primitive_vjps)
-    closed = sorted(set(KNOWN_GAPS) - set(gaps))
-    assert not closed, f"these are no longer gaps: remove them from KNOWN_GAPS: {closed}"
-
-
 def test_every_exemption_is_for_something_autograd_differentiates():
     _, met = coverage(primitive_vjps)
     stale = sorted(set(EXEMPT) - met)
     assert not stale, f"autograd registers no VJP for these: remove them from EXEMPT: {stale}"
-    assert all(len(reason) > 40 for reason in [*EXEMPT.values(), *KNOWN_GAPS.values()])
+    assert all(len(reason) > 40 for reason in EXEMPT.values())
 
 
 def test_the_walk_reaches_the_scipy_special_functions_and_the_distributions():
