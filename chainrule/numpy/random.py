@@ -29,7 +29,7 @@ import functools
 import numpy.random as _npr
 
 from chainrule.inplace import setitem
-from chainrule.numpy._core import _holds_tensor
+from chainrule.numpy._core import _holds_tensor, traced
 from chainrule.tensor import Tensor
 
 __all__ = list(_npr.__all__)
@@ -45,7 +45,7 @@ def _constant(value, function: str, argument):
     grad or is being transformed (its tangents, or its data the whole vmap batch) is
     refused, any other is its data. ``argument``: the keyword, or the position."""
     if isinstance(value, Tensor):
-        if value._requires_grad or value._aux is not None:
+        if traced(value):
             fix = ("index with drawn positions instead, x[np.random.permutation(len(x))] "
                    "or x[np.random.choice(len(x), size)]" if function in _INDEXING else
                    "draw standard samples and transform them, e.g. loc + scale * "
