@@ -380,8 +380,9 @@ def _matrix_norm(x, ord, axes, keepdims):
         pick, over, then = (max if ord == math.inf else min), col, row
     else:
         raise NotImplementedError(
-            f"norm: the matrix norm ord={ord!r} needs singular values and is not available "
-            "yet; supported matrix norms are None/'fro', 1, -1, inf, -inf")
+            f"norm: the matrix norm ord={ord!r} needs singular values: use "
+            "chainrule.numpy.linalg.norm, which computes it from the differentiable svd; "
+            "this one supports the matrix norms None/'fro', 1, -1, inf, -inf")
     sums = sum(absolute(x), over, keepdims=True)
     out = pick(sums, then, keepdims=True)
     return out if keepdims else squeeze(out, (row, col))
@@ -533,16 +534,10 @@ solve_p = primitive("solve", _solve, (
 ), nin=2, save="both", backward_name="LinalgSolveBackward", jvp=_solve_jvp, batch="elementwise",
     domain=("matrix", "real"))
 
-_NUMPY2 = int(np.__version__.split(".")[0]) >= 2
-
-
 def solve(a: ArrayLike, b: ArrayLike) -> Array:
-    """x with a @ x = b. b is a vector when it is 1-D (NumPy 2's rule; NumPy 1 also treats
-    b with one dimension less than a as a stack of vectors)."""
+    """x with a @ x = b. b is a vector when it is 1-D (NumPy 2's rule)."""
     _check_square(a, "solve")
-    bn, an = np.ndim(b), np.ndim(a)
-    vector = bn == 1 if _NUMPY2 else (bn == 1 or bn == an - 1)
-    if vector:
+    if np.ndim(b) == 1:
         return squeeze(solve_p(a, expand_dims(b, -1)), -1)
     return solve_p(a, b)
 
