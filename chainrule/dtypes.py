@@ -51,6 +51,11 @@ def get_default_dtype() -> np.dtype:
 DIFFERENTIABLE_KINDS = "fc"
 
 
+def real_dtype(dtype) -> np.dtype:
+    """The real dtype of a float or complex one: float64 for complex128 and float64."""
+    return np.finfo(dtype).dtype
+
+
 def can_require_grad(dtype: np.dtype) -> bool:
     return dtype.kind in DIFFERENTIABLE_KINDS
 

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..dtypes import real_dtype
 from ..primitive import primitive
 from .arithmetic import where
 from .linalg import einsum, matmul, solve_p
@@ -143,17 +144,13 @@ def _hermitian_lower(t, n, dtype):
     """The Hermitian matrix LAPACK sees of a complex t: the strict lower triangle, its
     conjugate transpose above, and the real part of the diagonal."""
     low = t * _lower(n, dtype, -1)
-    return low + conj(_mT(low)) + real(t) * np.eye(n, dtype=_real_dtype(dtype))
+    return low + conj(_mT(low)) + real(t) * np.eye(n, dtype=real_dtype(dtype))
 
 
 def _to_hermitian_lower(g, n, dtype):
     """The transpose of _hermitian_lower (for the pairing Re Σ g·t)."""
     return (g + conj(_mT(g))) * _lower(n, dtype, -1) \
-        + real(g) * np.eye(n, dtype=_real_dtype(dtype))
-
-
-def _real_dtype(dtype):
-    return np.empty(0, dtype).real.dtype
+        + real(g) * np.eye(n, dtype=real_dtype(dtype))
 
 
 def _eigh_vjp(g, ans, x):

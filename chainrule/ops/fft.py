@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..dtypes import real_dtype
 from ..primitive import primitive
 from .arithmetic import multiply
 from .shape import flip_p, roll_p
@@ -59,10 +60,6 @@ def _along(values: np.ndarray, axis: int, ndim: int) -> np.ndarray:
     return values.reshape([values.size if i == axis else 1 for i in range(ndim)])
 
 
-def _real_dtype(x) -> np.dtype:
-    return np.empty(0, dtype=x.dtype).real.dtype
-
-
 # ---------------------------------------------------------------- complex DFT
 
 
@@ -84,7 +81,7 @@ def _rfftn_impl(x, axes, norm, n):
 
 
 def _rfftn_vjp(g, ans, x, axes, norm, n):
-    weights = _along(1.0 / _mirror_counts(n, _real_dtype(g)), axes[-1], np.ndim(g))
+    weights = _along(1.0 / _mirror_counts(n, real_dtype(g.dtype)), axes[-1], np.ndim(g))
     return reverse(irfftn_p(multiply(g, weights), axes, SWAPPED[norm], n), axes)
 
 
