@@ -169,6 +169,8 @@ def _elementwise_jvp(prim):
             if t is None or rule is None:
                 continue
             term = rule(t, ans, *args)
+            if term is None:  # a rule's None is a zero derivative (copysign in y)
+                continue
             total = term if total is None else total + term
         return total
     return jvp

@@ -138,18 +138,13 @@ def _sign_of(y):
     return where(signbit(y), -1.0, 1.0)
 
 
-def _copysign_jvp(tangents, ans, x, y):
-    t = tangents[0]
-    return None if t is None else _copysign_x(t, ans, x, y)
-
-
 def _copysign_x(g, ans, x, y):
     return g * (sign(x) * _sign_of(y))
 
 
 # In y, copysign is piecewise constant: its derivative there is 0 (None), not recorded.
 copysign = _binary("copysign", np.copysign, (_copysign_x, lambda g, ans, x, y: None),
-                   ("nonzero", "nonzero"), jvp=_copysign_jvp)
+                   ("nonzero", "nonzero"))
 copysign.__doc__ = """|x| with the sign of y. Differentiated in x only (in y it is piecewise
 constant); the derivative in x at x = 0 is taken as 0, as for abs."""
 
@@ -167,14 +162,10 @@ def ldexp(x, n):
     return ldexp_p(x, n)
 
 
-def _nextafter_jvp(tangents, ans, x, y):
-    return tangents[0]
-
-
 # nextafter moves x by one unit in the last place: its derivative in x is 1, in y 0.
 nextafter = _binary("nextafter", np.nextafter, (lambda g, ans, x, y: g,
                                                 lambda g, ans, x, y: None),
-                    ("real", "real"), save="none", jvp=_nextafter_jvp)
+                    ("real", "real"), save="none")
 nextafter.__doc__ = """The next float after x towards y. Derivative 1 in x, 0 in y."""
 
 
